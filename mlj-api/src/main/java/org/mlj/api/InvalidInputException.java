@@ -1,0 +1,14 @@
+package org.mlj.api;
+
+/**
+ * The inputs given to {@link Model#predict} do not fit the signature: an unknown or missing name, a
+ * wrong dtype or shape, an unknown layer name. Thrown before any native code sees the input.
+ */
+public class InvalidInputException extends MljException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a message. */
+    public InvalidInputException(String message) {
+        super(message);
+    }
+}

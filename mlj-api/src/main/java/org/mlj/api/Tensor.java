@@ -1,0 +1,479 @@
+package org.mlj.api;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A dense tensor held in Java heap memory: a {@link DType}, a fully known {@link Shape} and the elements
+ * in row-major (C) order.
+ *
+ * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order, so a backend copies
+ * them to native memory in one bulk operation; no element is ever touched through reflection.
+ * {@link DType#STRING} elements are byte arrays (UTF-8 for text).
+ *
+ * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
+ * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
+ * {@code .npy} files ({@link NpyFile}); these factories copy, so the caller may reuse its array.
+ * {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
+ *
+ * <p>Tensors are immutable and thread-safe, and hold no native memory: there is nothing to close.
+ */
+public final class Tensor {
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private final DType dtype;
+    private final Shape shape;
+    private final long size;
+    private final ByteBuffer data;
+    private final byte[][] strings;
+
+    private Tensor(DType dtype, Shape shape, ByteBuffer data, byte[][] strings) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.size = shape.size();
+        this.data = data;
+        this.strings = strings;
+    }
+
+    // ---------------------------------------------------------------- factories from arrays
+
+    /**
+     * A float32 tensor; {@code data} is copied and must hold exactly shape-product elements. Without a
+     * shape the tensor is one-dimensional; this holds for every array and buffer factory.
+     */
+    public static Tensor ofFloats(float[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.FLOAT32, data.length);
+        bytes.asFloatBuffer().put(data);
+        return new Tensor(DType.FLOAT32, s, bytes, null);
+    }
+
+    /** A float64 tensor; {@code data} is copied. */
+    public static Tensor ofDoubles(double[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.FLOAT64, data.length);
+        bytes.asDoubleBuffer().put(data);
+        return new Tensor(DType.FLOAT64, s, bytes, null);
+    }
+
+    /** An int32 tensor; {@code data} is copied. */
+    public static Tensor ofInts(int[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.INT32, data.length);
+        bytes.asIntBuffer().put(data);
+        return new Tensor(DType.INT32, s, bytes, null);
+    }
+
+    /** An int64 tensor; {@code data} is copied. */
+    public static Tensor ofLongs(long[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.INT64, data.length);
+        bytes.asLongBuffer().put(data);
+        return new Tensor(DType.INT64, s, bytes, null);
+    }
+
+    /** A bool tensor; {@code data} is copied. */
+    public static Tensor ofBooleans(boolean[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.BOOL, data.length);
+        for (boolean value : data) {
+            bytes.put(value ? (byte) 1 : (byte) 0);
+        }
+        bytes.clear();
+        return new Tensor(DType.BOOL, s, bytes, null);
+    }
+
+    /** A uint8 tensor from raw bytes (Java's signed byte -1 is uint8 255); {@code data} is copied. */
+    public static Tensor ofUint8(byte[] data, long... shape) {
+        Shape s = concreteShape(shape, data.length);
+        ByteBuffer bytes = allocate(DType.UINT8, data.length);
+        bytes.put(data).clear();
+        return new Tensor(DType.UINT8, s, bytes, null);
+    }
+
+    /** A string tensor; each value is encoded as UTF-8. */
+    public static Tensor ofStrings(String[] values, long... shape) {
+        Shape s = concreteShape(shape, values.length);
+        byte[][] encoded = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            encoded[i] = Objects.requireNonNull(values[i], "string element " + i).getBytes(StandardCharsets.UTF_8);
+        }
+        return new Tensor(DType.STRING, s, null, encoded);
+    }
+
+    /** A string tensor of raw byte strings; the arrays are copied. */
+    public static Tensor ofByteStrings(byte[][] values, long... shape) {
+        Shape s = concreteShape(shape, values.length);
+        byte[][] copy = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            copy[i] = Objects.requireNonNull(values[i], "string element " + i).clone();
+        }
+        return new Tensor(DType.STRING, s, null, copy);
+    }
+
+    /** A float32 scalar (rank 0). */
+    public static Tensor scalar(float value) {
+        return ofFloats(new float[] {value}).reshape();
+    }
+
+    /** A bool scalar (rank 0), e.g. for a {@code keras_learning_phase} input. */
+    public static Tensor scalar(boolean value) {
+        return ofBooleans(new boolean[] {value}).reshape();
+    }
+
+    // ---------------------------------------------------------------- factories from buffers
+
+    /** A float32 tensor from the remaining elements of {@code data} (copied; its position is unchanged). */
+    public static Tensor ofFloats(FloatBuffer data, long... shape) {
+        Shape s = concreteShape(shape, data.remaining());
+        ByteBuffer bytes = allocate(DType.FLOAT32, data.remaining());
+        bytes.asFloatBuffer().put(data.duplicate());
+        return new Tensor(DType.FLOAT32, s, bytes, null);
+    }
+
+    /** A float64 tensor from the remaining elements of {@code data} (copied). */
+    public static Tensor ofDoubles(DoubleBuffer data, long... shape) {
+        Shape s = concreteShape(shape, data.remaining());
+        ByteBuffer bytes = allocate(DType.FLOAT64, data.remaining());
+        bytes.asDoubleBuffer().put(data.duplicate());
+        return new Tensor(DType.FLOAT64, s, bytes, null);
+    }
+
+    /** An int32 tensor from the remaining elements of {@code data} (copied). */
+    public static Tensor ofInts(IntBuffer data, long... shape) {
+        Shape s = concreteShape(shape, data.remaining());
+        ByteBuffer bytes = allocate(DType.INT32, data.remaining());
+        bytes.asIntBuffer().put(data.duplicate());
+        return new Tensor(DType.INT32, s, bytes, null);
+    }
+
+    /** An int64 tensor from the remaining elements of {@code data} (copied). */
+    public static Tensor ofLongs(LongBuffer data, long... shape) {
+        Shape s = concreteShape(shape, data.remaining());
+        ByteBuffer bytes = allocate(DType.INT64, data.remaining());
+        bytes.asLongBuffer().put(data.duplicate());
+        return new Tensor(DType.INT64, s, bytes, null);
+    }
+
+    /**
+     * A tensor of a fixed-size dtype from the remaining bytes of {@code data}, in {@code data}'s byte
+     * order (copied into native order; the buffer's position is unchanged).
+     *
+     * @throws IllegalArgumentException for {@link DType#STRING} or a byte count that does not match the shape
+     */
+    public static Tensor of(DType dtype, Shape shape, ByteBuffer data) {
+        requireFixedSize(dtype);
+        long expected = Math.multiplyExact(shape.size(), dtype.byteSize());
+        if (data.remaining() != expected) {
+            throw new IllegalArgumentException("Buffer holds " + data.remaining() + " bytes, but a " + dtype
+                    + " tensor of shape " + shape + " needs " + expected);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).order(ORDER);
+        ByteBuffer source = data.duplicate().order(data.order());
+        if (source.order() == ORDER || dtype.byteSize() == 1) {
+            copy.put(source);
+        } else {
+            copySwapped(dtype, source, copy);
+        }
+        copy.clear();
+        return new Tensor(dtype, shape, copy, null);
+    }
+
+    /**
+     * Adopts {@code data} (native byte order, position 0, exactly shape-product elements) without
+     * copying. For backends and readers that fill a fresh buffer: the caller must not modify the
+     * buffer afterwards.
+     *
+     * @throws IllegalArgumentException if the buffer's order or size does not fit
+     */
+    public static Tensor wrap(DType dtype, Shape shape, ByteBuffer data) {
+        requireFixedSize(dtype);
+        if (data.order() != ORDER) {
+            throw new IllegalArgumentException("Tensor.wrap needs a buffer in native byte order (" + ORDER + ")");
+        }
+        long expected = Math.multiplyExact(shape.size(), dtype.byteSize());
+        if (data.position() != 0 || data.limit() != expected) {
+            throw new IllegalArgumentException("Buffer holds " + data.remaining() + " bytes from position "
+                    + data.position() + ", but a " + dtype + " tensor of shape " + shape + " needs " + expected
+                    + " from position 0");
+        }
+        return new Tensor(dtype, shape, data, null);
+    }
+
+    /** Adopts {@code values} as the elements of a string tensor without copying; do not modify them afterwards. */
+    public static Tensor wrapStrings(Shape shape, byte[][] values) {
+        if (shape.size() != values.length) {
+            throw new IllegalArgumentException(values.length + " strings do not fill shape " + shape);
+        }
+        return new Tensor(DType.STRING, shape, null, values);
+    }
+
+    /** A fresh zeroed native-order buffer for {@code count} elements of {@code dtype}, for {@link #wrap}. */
+    public static ByteBuffer allocate(DType dtype, long count) {
+        requireFixedSize(dtype);
+        long bytes = Math.multiplyExact(count, dtype.byteSize());
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("A tensor of " + count + " " + dtype + " elements (" + bytes
+                    + " bytes) exceeds the 2 GiB limit of a heap tensor");
+        }
+        return ByteBuffer.allocate((int) bytes).order(ORDER);
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    /** The element type. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The (fully known) shape. */
+    public Shape shape() {
+        return shape;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * A read-only view of the elements in native byte order, position 0. Not available for
+     * {@link DType#STRING}.
+     */
+    public ByteBuffer buffer() {
+        requireFixedSize(dtype);
+        return data.asReadOnlyBuffer().order(ORDER);
+    }
+
+    /** Elements of a float32 tensor as a read-only buffer view. */
+    public FloatBuffer floatBuffer() {
+        requireDType(DType.FLOAT32);
+        return buffer().asFloatBuffer();
+    }
+
+    /** The elements of a float32 tensor (a copy). */
+    public float[] toFloatArray() {
+        requireDType(DType.FLOAT32);
+        float[] out = new float[(int) size];
+        data.duplicate().order(ORDER).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** The elements of a float64 tensor (a copy). */
+    public double[] toDoubleArray() {
+        requireDType(DType.FLOAT64);
+        double[] out = new double[(int) size];
+        data.duplicate().order(ORDER).asDoubleBuffer().get(out);
+        return out;
+    }
+
+    /** The elements of an int32 tensor (a copy). */
+    public int[] toIntArray() {
+        requireDType(DType.INT32);
+        int[] out = new int[(int) size];
+        data.duplicate().order(ORDER).asIntBuffer().get(out);
+        return out;
+    }
+
+    /** The elements of an int64 tensor (a copy). */
+    public long[] toLongArray() {
+        requireDType(DType.INT64);
+        long[] out = new long[(int) size];
+        data.duplicate().order(ORDER).asLongBuffer().get(out);
+        return out;
+    }
+
+    /** The elements of a bool tensor (a copy). */
+    public boolean[] toBooleanArray() {
+        requireDType(DType.BOOL);
+        boolean[] out = new boolean[(int) size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data.get(i) != 0;
+        }
+        return out;
+    }
+
+    /** The raw bytes of a uint8 or bool tensor (a copy; uint8 255 reads as Java byte -1). */
+    public byte[] toByteArray() {
+        if (dtype != DType.UINT8 && dtype != DType.BOOL) {
+            throw wrongDType("uint8 or bool");
+        }
+        byte[] out = new byte[(int) size];
+        data.duplicate().get(out);
+        return out;
+    }
+
+    /** The elements of a string tensor decoded as UTF-8. */
+    public String[] toStringArray() {
+        requireDType(DType.STRING);
+        String[] out = new String[strings.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new String(strings[i], StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    /** The elements of a string tensor as byte strings (copies). */
+    public byte[][] toByteStrings() {
+        requireDType(DType.STRING);
+        byte[][] out = new byte[strings.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = strings[i].clone();
+        }
+        return out;
+    }
+
+    /**
+     * Every element widened to double, whatever the numeric dtype (bool reads as 0/1, uint8 as
+     * 0..255). Convenient for comparisons and printing; not for {@link DType#STRING}.
+     */
+    public double[] toDoubles() {
+        double[] out = new double[(int) size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = getAsDouble(i);
+        }
+        return out;
+    }
+
+    /** The element at flat (row-major) index {@code i}, widened to double. */
+    public double getAsDouble(long i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("Index " + i + " outside tensor of " + size + " elements");
+        }
+        int index = (int) i;
+        return switch (dtype) {
+            case FLOAT32 -> data.getFloat(index * 4);
+            case FLOAT64 -> data.getDouble(index * 8);
+            case INT32 -> data.getInt(index * 4);
+            case INT64 -> data.getLong(index * 8);
+            case BOOL -> data.get(index) != 0 ? 1 : 0;
+            case UINT8 -> Byte.toUnsignedInt(data.get(index));
+            case STRING -> throw wrongDType("a numeric dtype");
+        };
+    }
+
+    // ---------------------------------------------------------------- derived tensors
+
+    /**
+     * The same elements with another shape of the same element count (shares the data; no copy).
+     * No dimensions means a scalar.
+     */
+    public Tensor reshape(long... newShape) {
+        Shape s = Shape.of(newShape);
+        if (!s.isFullyKnown() || s.size() != size) {
+            throw new IllegalArgumentException("Cannot reshape " + size + " elements of shape " + shape + " to " + s);
+        }
+        return new Tensor(dtype, s, data, strings);
+    }
+
+    /**
+     * Rows {@code [from, to)} along the first dimension, copied: e.g. one example of a batch.
+     */
+    public Tensor slice(long from, long to) {
+        long rows = shape.rank() == 0 ? 0 : shape.dim(0);
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("Rows [" + from + ", " + to + ") outside first dimension of " + shape);
+        }
+        long rowSize = rows == 0 ? 0 : size / rows;
+        Shape out = shape.withFirstDim(to - from);
+        if (dtype == DType.STRING) {
+            return new Tensor(dtype, out, null, Arrays.copyOfRange(strings, (int) (from * rowSize), (int) (to * rowSize)));
+        }
+        int bytesPerRow = (int) (rowSize * dtype.byteSize());
+        ByteBuffer copy = allocate(dtype, (to - from) * rowSize);
+        ByteBuffer source = data.duplicate();
+        source.position((int) (from * bytesPerRow)).limit((int) (to * bytesPerRow));
+        copy.put(source).clear();
+        return new Tensor(dtype, out, copy, null);
+    }
+
+    /** Whether both tensors have the same dtype, shape and elements (bitwise for floats). */
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof Tensor that)) {
+            return false;
+        }
+        if (dtype != that.dtype || !shape.equals(that.shape)) {
+            return false;
+        }
+        return dtype == DType.STRING ? Arrays.deepEquals(strings, that.strings)
+                : data.duplicate().clear().equals(that.data.duplicate().clear());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(dtype, shape, size);
+    }
+
+    /** {@code Tensor(float32, [1, 10])}, with the first few elements. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Tensor(").append(dtype).append(", ").append(shape).append(": ");
+        int shown = (int) Math.min(size, 6);
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            text.append(dtype == DType.STRING ? '"' + new String(strings[i], StandardCharsets.UTF_8) + '"'
+                    : formatElement(i));
+        }
+        if (size > shown) {
+            text.append(", ...");
+        }
+        return text.append(')').toString();
+    }
+
+    private String formatElement(int i) {
+        double value = getAsDouble(i);
+        return dtype == DType.FLOAT32 || dtype == DType.FLOAT64 ? Double.toString(value) : Long.toString((long) value);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static Shape concreteShape(long[] dims, long elements) {
+        Shape shape = dims.length == 0 ? Shape.of(elements) : Shape.of(dims);
+        if (!shape.isFullyKnown()) {
+            throw new IllegalArgumentException("A tensor needs a fully known shape, got " + shape);
+        }
+        if (shape.size() != elements) {
+            throw new IllegalArgumentException(elements + " elements do not fill shape " + shape + " ("
+                    + shape.size() + " elements)");
+        }
+        return shape;
+    }
+
+    private static void requireFixedSize(DType dtype) {
+        if (!dtype.isFixedSize()) {
+            throw new IllegalArgumentException("A string tensor has no byte buffer; use ofStrings/toStringArray");
+        }
+    }
+
+    private void requireDType(DType expected) {
+        if (dtype != expected) {
+            throw wrongDType(expected.toString());
+        }
+    }
+
+    private IllegalStateException wrongDType(String expected) {
+        return new IllegalStateException("Tensor has dtype " + dtype + ", not " + expected);
+    }
+
+    private static void copySwapped(DType dtype, ByteBuffer source, ByteBuffer target) {
+        while (source.hasRemaining()) {
+            switch (dtype.byteSize()) {
+                case 4 -> target.putInt(source.getInt());
+                case 8 -> target.putLong(source.getLong());
+                default -> throw new IllegalStateException("Unexpected element size " + dtype.byteSize());
+            }
+        }
+    }
+}

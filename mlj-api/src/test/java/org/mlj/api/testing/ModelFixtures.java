@@ -1,0 +1,107 @@
+package org.mlj.api.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.mlj.api.BundleManifest;
+import org.mlj.api.LayerInfo;
+import org.mlj.api.NpyFile;
+import org.mlj.api.Tensor;
+import org.mlj.api.TensorSpec;
+
+/**
+ * Finds the committed fixtures ({@code models/} at the repository root) and reads the Python
+ * reference batches of a bundle. Missing fixtures fail loudly; nothing is skipped.
+ */
+public final class ModelFixtures {
+    private ModelFixtures() {
+    }
+
+    /** The repository root: system property {@code mlj.root} (set by the build), else found upwards from the working directory. */
+    public static Path root() {
+        String configured = System.getProperty("mlj.root");
+        if (configured != null && !configured.isBlank() && Files.isDirectory(Path.of(configured, "models"))) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("models")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("Cannot find the repository's models/ folder (set -Dmlj.root)");
+    }
+
+    /** {@code models/<name>}, which must exist. */
+    public static Path model(String name) {
+        Path path = root().resolve("models").resolve(name);
+        if (!Files.exists(path)) {
+            throw new AssertionError("Fixture " + path + " is missing: regenerate with python/regenerate-models.sh");
+        }
+        return path;
+    }
+
+    /** The bundle directories under {@code models/} (those with an {@code mlj.json}), sorted by name; fails if none. */
+    public static List<Path> bundles() {
+        try (Stream<Path> dirs = Files.list(root().resolve("models"))) {
+            List<Path> found = dirs.filter(d -> Files.isRegularFile(d.resolve("mlj.json"))).sorted().toList();
+            if (found.isEmpty()) {
+                throw new AssertionError("No bundle (folder with mlj.json) under " + root().resolve("models"));
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One Python reference batch: inputs, outputs and layer outputs by name, in manifest order. */
+    public record ReferenceBatch(String name, Path directory, Map<String, Tensor> inputs, Map<String, Tensor> outputs,
+                                 Map<String, Tensor> layers) {
+        /** Number of examples. */
+        public long size() {
+            return inputs.values().iterator().next().shape().dim(0);
+        }
+    }
+
+    /** Reads every reference batch of a bundle, smallest first; fails if a listed file is missing. */
+    public static List<ReferenceBatch> references(Path bundle) {
+        BundleManifest manifest = BundleManifest.read(bundle);
+        List<Path> dirs = manifest.referenceBatches();
+        if (dirs.isEmpty()) {
+            throw new AssertionError("Bundle " + bundle + " lists no reference batches");
+        }
+        return dirs.stream().map(dir -> readBatch(manifest, dir)).toList();
+    }
+
+    private static ReferenceBatch readBatch(BundleManifest manifest, Path dir) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (TensorSpec spec : manifest.inputSpecs()) {
+            inputs.put(spec.name(), npy(dir.resolve("inputs").resolve(spec.name() + ".npy")));
+        }
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (TensorSpec spec : manifest.outputSpecs()) {
+            outputs.put(spec.name(), npy(dir.resolve("outputs").resolve(spec.name() + ".npy")));
+        }
+        Map<String, Tensor> layers = new LinkedHashMap<>();
+        for (LayerInfo layer : manifest.layerInfos()) {
+            layers.put(layer.name(), npy(dir.resolve("layers").resolve(layer.name().replace('/', '_') + ".npy")));
+        }
+        return new ReferenceBatch(dir.getFileName().toString(), dir, inputs, outputs, layers);
+    }
+
+    /** Reads a {@code .npy} file that must exist. */
+    public static Tensor npy(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new AssertionError("Reference file " + file + " is missing");
+        }
+        try {
+            return NpyFile.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
