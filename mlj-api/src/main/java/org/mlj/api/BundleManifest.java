@@ -222,9 +222,11 @@ public record BundleManifest(
      * @param scale how a pixel becomes a value, e.g. {@code pixel / 255}
      * @param background {@code black} when digits are light on dark (MNIST)
      * @param range value range of the input
+     * @param flatten {@code row-major} when the model takes the image as a flat vector (the FFNN), else {@code null}
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ImagePreprocessing(int height, int width, int channels, String scale, String background, List<Double> range) {
+    public record ImagePreprocessing(int height, int width, int channels, String scale, String background, List<Double> range,
+                                     String flatten) {
     }
 
     /**

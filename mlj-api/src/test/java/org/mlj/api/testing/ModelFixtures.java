@@ -88,7 +88,7 @@ public final class ModelFixtures {
         }
         Map<String, Tensor> layers = new LinkedHashMap<>();
         for (LayerInfo layer : manifest.layerInfos()) {
-            layers.put(layer.name(), npy(dir.resolve("layers").resolve(layer.name().replace('/', '_') + ".npy")));
+            layers.put(layer.name(), npy(dir.resolve("layers").resolve(layer.name() + ".npy")));
         }
         return new ReferenceBatch(dir.getFileName().toString(), dir, inputs, outputs, layers);
     }

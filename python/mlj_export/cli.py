@@ -1,0 +1,96 @@
+"""Argument parsing and the four subcommands of `python -m mlj_export`."""
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from mlj_export.errors import BundleError, BundleWarning
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except BundleError as exc:
+        print(f"mlj_export: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m mlj_export",
+                                     description="Write mlj bundles and test fixtures.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    command = commands.add_parser("bundle", help="bundle a Keras 3 model (.keras or .h5)",
+                                  description="Write an mlj bundle (docs/bundle-format.md).")
+    command.add_argument("model", type=Path, help="MODEL.keras (or .h5)")
+    command.add_argument("out_dir", type=Path, help="bundle directory to (re)write")
+    command.add_argument("--name", help="bundle name (default: the model's name)")
+    command.add_argument("--description", default="", help="one-line description")
+    command.add_argument("--reference-inputs", type=Path, metavar="FILE.npz",
+                         help="at least 32 rows per input, keyed by input name (or a single "
+                              "array for a single-input model); default: deterministic random")
+    command.add_argument("--labels", nargs="+", metavar="LABEL", help="class labels")
+    command.set_defaults(run=_bundle)
+
+    command = commands.add_parser("train", help="train the three example models and bundle them")
+    command.add_argument("--out", type=Path, default=Path("models"), help="default: models")
+    command.add_argument("--only", choices=["ffnn", "cnn", "lstm"], help="train one example")
+    command.set_defaults(run=_train)
+
+    command = commands.add_parser("fixtures", help="write the extra Java test fixtures")
+    command.add_argument("--out", type=Path, default=Path("models"), help="default: models")
+    command.set_defaults(run=_fixtures)
+
+    command = commands.add_parser("samples", help="write sample digits and reviews for the demo")
+    command.add_argument("--out", type=Path, default=Path("samples"), help="default: samples")
+    command.set_defaults(run=_samples)
+    return parser
+
+
+def _bundle(args):
+    import keras
+
+    from mlj_export.bundle_writer import bundle
+
+    try:
+        model = keras.saving.load_model(args.model, compile=False)
+    except Exception as exc:
+        raise BundleError(f"cannot load {args.model}: {exc}") from exc
+    reference_inputs = None
+    if args.reference_inputs:
+        with np.load(args.reference_inputs, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        reference_inputs = next(iter(arrays.values())) if len(arrays) == 1 else arrays
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BundleWarning)
+        result = bundle(model, args.out_dir, name=args.name, description=args.description,
+                        reference_inputs=reference_inputs, labels=args.labels)
+    print(f"wrote {result.path}")
+    for name, keys in result.signatures.items():
+        print(f"  {name}: inputs {keys['inputs']} -> outputs {keys['outputs']}")
+
+
+def _train(args):
+    from mlj_export import train
+
+    train.run(args.out, only=args.only)
+
+
+def _fixtures(args):
+    from mlj_export import fixtures
+
+    for path in fixtures.write_all(args.out):
+        print(f"wrote {path}")
+
+
+def _samples(args):
+    from mlj_export.samples import write_samples
+
+    for path in write_samples(args.out):
+        print(f"wrote {path}")
