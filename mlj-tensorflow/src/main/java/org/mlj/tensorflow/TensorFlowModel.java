@@ -1,0 +1,177 @@
+package org.mlj.tensorflow;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mlj.api.BundleManifest;
+import org.mlj.api.InvalidInputException;
+import org.mlj.api.LayerInfo;
+import org.mlj.api.LoadOptions;
+import org.mlj.api.MljException;
+import org.mlj.api.ModelLoadException;
+import org.mlj.api.Outputs;
+import org.mlj.api.Signature;
+import org.mlj.api.Tensor;
+import org.mlj.api.TensorSpec;
+import org.mlj.api.spi.AbstractModel;
+import org.mlj.api.spi.ModelSource;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.types.TBool;
+
+/**
+ * A SavedModel loaded into a TensorFlow session (TensorFlow Java; the runtime version is in
+ * {@link #details()}), as {@link SavedModelBackend} returns it.
+ *
+ * <p>Every signature of the SavedModel is listed, named and ordered as {@link SavedModelBackend}
+ * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
+ * only the layers asked for. {@link #details()} reports {@code tensorflow_version}, {@code saved_model}
+ * (the directory loaded), {@code tags}, {@code intra_op_threads} and {@code inter_op_threads}
+ * ({@code default} when TensorFlow chooses).
+ *
+ * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may run from many threads at once:
+ * each call builds its own session runner and tensors, and {@code Session.run} is thread-safe.
+ * <b>Memory:</b> each call copies its inputs into native tensors and its results into heap
+ * {@link Tensor}s, and closes every native tensor before returning, also when it fails. The model
+ * owns the session and graph; {@link #close()} frees them.
+ */
+public final class TensorFlowModel extends AbstractModel {
+    private static final String EXPORT_HINT = "python -m mlj_export bundle MODEL.keras OUT_DIR";
+
+    private final SavedModelBundle bundle;
+    private final Session session;
+    private final Map<String, BoundSignature> signaturesByName;
+    private final BoundSignature layerSignature;
+    private final String layerOutputsUnsupported;
+    private final Map<String, String> details;
+
+    private TensorFlowModel(ModelSource source, SavedModelBundle bundle, List<Signature> signatures,
+                            Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
+                            String layerOutputsUnsupported, Map<String, String> details) {
+        super(SavedModelBackend.NAME, source, signatures, layers);
+        this.bundle = bundle;
+        this.session = bundle.session();
+        this.signaturesByName = signaturesByName;
+        this.layerSignature = layerSignature;
+        this.layerOutputsUnsupported = layerOutputsUnsupported;
+        this.details = details;
+    }
+
+    /**
+     * Wraps a loaded bundle; the model owns it from then on (the caller closes it only if this throws).
+     *
+     * @param directory the SavedModel directory that was loaded
+     * @param tags the tags it was loaded with
+     * @throws ModelLoadException for an unknown requested signature or a bundle whose manifest does not match its SavedModel
+     */
+    static TensorFlowModel of(ModelSource source, Path directory, List<String> tags, SavedModelBundle bundle, LoadOptions options) {
+        Optional<BundleManifest> manifest = source.manifest();
+        Map<String, BoundSignature> byName = new LinkedHashMap<>();
+        new SignatureReader(source.path(), bundle.graph(), manifest).read(bundle.metaGraphDef(), options.signature())
+                .forEach(bound -> byName.put(bound.name(), bound));
+        List<Signature> signatures = withDefaultFirst(byName.values().stream().map(BoundSignature::signature).toList(),
+                options.signature(), manifest.map(BundleManifest::defaultSignature).orElse("serving_default"));
+
+        Optional<String> layerSignatureName = manifest.flatMap(BundleManifest::layerOutputsSignature);
+        BoundSignature layerSignature = layerSignatureName.map(byName::get).orElse(null);
+        if (layerSignatureName.isPresent() && layerSignature == null) {
+            throw new ModelLoadException("Bundle " + source.path() + " is inconsistent: mlj.json names signature '"
+                    + layerSignatureName.get() + "' for layer outputs, but its saved_model has " + byName.keySet()
+                    + "; re-export it with " + EXPORT_HINT);
+        }
+        List<LayerInfo> layers = layerSignature == null ? List.of() : manifest.orElseThrow().layerInfos();
+
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("tensorflow_version", TensorFlow.version());
+        details.put("saved_model", directory.toString());
+        details.put("tags", String.join(",", tags));
+        details.put("intra_op_threads", threads(options.intraOpThreads()));
+        details.put("inter_op_threads", threads(options.interOpThreads()));
+        return new TensorFlowModel(source, bundle, signatures, Map.copyOf(byName), layers, layerSignature,
+                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details));
+    }
+
+    private static String whyNoLayerOutputs(ModelSource source, Path directory) {
+        if (source.manifest().isPresent()) {
+            return "bundle " + source.path() + " names no layer_outputs signature in mlj.json; re-export it with " + EXPORT_HINT;
+        }
+        return "SavedModel " + directory + " has no layer names and order (only an mlj bundle's mlj.json and its layer_outputs "
+                + "signature carry them); export a bundle with " + EXPORT_HINT + " and load that directory";
+    }
+
+    private static String threads(int count) {
+        return count == 0 ? "default" : Integer.toString(count);
+    }
+
+    @Override
+    public Map<String, String> details() {
+        return details;
+    }
+
+    @Override
+    public Optional<String> layerOutputsUnsupportedReason() {
+        return Optional.ofNullable(layerOutputsUnsupported);
+    }
+
+    @Override
+    protected Outputs run(Signature signature, Map<String, Tensor> inputs) {
+        BoundSignature bound = signaturesByName.get(signature.name());
+        return execute(bound, inputs, bound.allOutputs());
+    }
+
+    @Override
+    protected Outputs runLayers(Map<String, Tensor> inputs, List<String> layerNames) {
+        layerSignature.signature().validate(inputs);
+        return execute(layerSignature, inputs, layerSignature.fetches(layerNames));
+    }
+
+    private Outputs execute(BoundSignature bound, Map<String, Tensor> inputs, BoundSignature.Fetches fetches) {
+        List<TensorSpec> specs = bound.inputs();
+        org.tensorflow.Tensor[] fed = new org.tensorflow.Tensor[specs.size()];
+        try {
+            Session.Runner runner = session.runner();
+            for (int i = 0; i < fed.length; i++) {
+                Tensor value = inputs.get(specs.get(i).name());
+                // Absent inputs passed validation, so they are optional: the learning-phase flag, fed as inference.
+                fed[i] = value == null ? TBool.scalarOf(false) : TensorConversion.toTensorFlow(value);
+                runner.feed(bound.feed(i), fed[i]);
+            }
+            for (Output<?> tensor : fetches.tensors()) {
+                runner.fetch(tensor);
+            }
+            try (Result result = runner.run()) {
+                Map<String, Tensor> outputs = new LinkedHashMap<>();
+                int[] positions = fetches.positions();
+                for (int i = 0; i < positions.length; i++) {
+                    outputs.put(fetches.names().get(i), TensorConversion.toMlj(result.get(positions[i])));
+                }
+                return new Outputs(outputs);
+            }
+        } catch (TFInvalidArgumentException e) {
+            throw new InvalidInputException("TensorFlow rejected the inputs of signature '" + bound.name() + "' of "
+                    + source() + ": " + e.getMessage(), e);
+        } catch (TensorFlowException e) {
+            throw new MljException("TensorFlow failed running signature '" + bound.name() + "' of " + source() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            for (org.tensorflow.Tensor tensor : fed) {
+                if (tensor != null) {
+                    tensor.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void release() {
+        bundle.close();
+    }
+}
