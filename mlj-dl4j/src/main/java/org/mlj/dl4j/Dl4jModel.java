@@ -1,0 +1,92 @@
+package org.mlj.dl4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.mlj.api.LayerInfo;
+import org.mlj.api.Outputs;
+import org.mlj.api.Signature;
+import org.mlj.api.Tensor;
+import org.mlj.api.UnsupportedModelException;
+import org.mlj.api.spi.AbstractModel;
+import org.mlj.api.spi.ModelSource;
+
+/**
+ * A Keras model running in Deeplearning4j, as {@link KerasBackend} loads it.
+ *
+ * <p>Inputs and outputs are in Keras layout whatever DL4J uses inside: NHWC images, {@code [batch,
+ * time, features]} sequences, int token ids for an Embedding (fed to DL4J as floats). Outputs are
+ * keyed by the Keras output layer names; {@link #layerOutputs} returns any layer's activation, converted
+ * to the layout Keras gives it, so that it equals Python's per-layer output.
+ *
+ * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may be called from many threads at
+ * once. A DL4J network is not thread-safe, so the model keeps a bounded pool of network copies that
+ * share one parameter array (LoadOptions property {@value KerasBackend#POOL_SIZE_PROPERTY}, default
+ * the number of processors): a call borrows a copy, or waits for one when all are busy. Close the
+ * model to free its native memory; {@code close()} waits for running calls.
+ */
+public final class Dl4jModel extends AbstractModel {
+    private final ForwardPass forwardPass;
+    private final Set<String> layersWithActivations;
+    private final Map<String, String> details;
+
+    /**
+     * @param source what was loaded
+     * @param signature the one signature, inputs and outputs in the network's order
+     * @param layers the layers whose outputs {@link #layerOutputs} returns
+     * @param layersWithActivations the layers the network has a counterpart for (normally all)
+     * @param forwardPass runs the network
+     * @param details facts for {@link #details()}
+     */
+    Dl4jModel(ModelSource source, Signature signature, List<LayerInfo> layers, Set<String> layersWithActivations,
+              ForwardPass forwardPass, Map<String, String> details) {
+        super(KerasBackend.NAME, source, List.of(signature), layers);
+        this.forwardPass = forwardPass;
+        this.layersWithActivations = Set.copyOf(layersWithActivations);
+        this.details = Map.copyOf(details);
+    }
+
+    @Override
+    protected Outputs run(Signature signature, Map<String, Tensor> inputs) {
+        return named(signature.outputNames(), forwardPass.outputs(inOrder(signature, inputs)));
+    }
+
+    @Override
+    protected Outputs runLayers(Map<String, Tensor> inputs, List<String> layerNames) {
+        List<String> missing = layerNames.stream().filter(name -> !layersWithActivations.contains(name)).toList();
+        if (!missing.isEmpty()) {
+            throw new UnsupportedModelException("Layers " + missing + " of " + source()
+                    + " have no counterpart in the DL4J network, so their outputs are unavailable");
+        }
+        return named(layerNames, forwardPass.activations(inOrder(signature(), inputs), layerNames));
+    }
+
+    private static Tensor[] inOrder(Signature signature, Map<String, Tensor> inputs) {
+        return signature.inputNames().stream().map(inputs::get).toArray(Tensor[]::new);
+    }
+
+    private static Outputs named(List<String> names, Tensor[] tensors) {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        for (int i = 0; i < tensors.length; i++) {
+            named.put(names.get(i), tensors[i]);
+        }
+        return new Outputs(named);
+    }
+
+    @Override
+    public Optional<String> layerOutputsUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, String> details() {
+        return details;
+    }
+
+    @Override
+    protected void release() {
+        forwardPass.close();
+    }
+}

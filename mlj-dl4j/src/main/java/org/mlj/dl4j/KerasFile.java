@@ -1,0 +1,219 @@
+package org.mlj.dl4j;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.bytedeco.javacpp.BytePointer;
+import org.mlj.api.ModelFormat;
+import org.mlj.api.ModelLoadException;
+
+/**
+ * A Keras model file read into memory: the model config, the Keras version and backend that wrote
+ * it, and the weights as an {@link Hdf5File}.
+ *
+ * <p>A Keras 3 {@code .keras} file is a zip of {@code config.json}, {@code metadata.json} and
+ * {@code model.weights.h5}; each entry is checked against its CRC while it is read, and the weights
+ * are read straight into native memory. An {@code .h5} file (Keras 1, 2 or 3 legacy) is read whole
+ * into native memory; its config is the {@code model_config} attribute. The user's file is only ever
+ * opened for reading, and nothing is written to disk. Close to free the native memory.
+ *
+ * @param description the file (and entry) the weights came from, for messages
+ * @param config the model config ({@code {"class_name": ..., "config": ...}})
+ * @param kerasVersion the Keras version that wrote the file, e.g. {@code 3.15.1}
+ * @param backend the Keras backend recorded in an HDF5 file ({@code tensorflow}, {@code theano}), if any
+ * @param weights the weights file
+ * @param layout how the weights are laid out
+ */
+record KerasFile(String description, JsonNode config, String kerasVersion, Optional<String> backend, Hdf5File weights,
+                 WeightLayout layout) implements AutoCloseable {
+
+    /** How a file lays out its weights. */
+    enum WeightLayout {
+        /** Keras 3 {@code model.weights.h5}: {@code layers/<path>/vars/0..n}, unnamed, in creation order. */
+        KERAS_V3,
+        /** Keras 1/2/3 {@code .h5}: {@code model_weights/<layer>/<weight name>}, listed by the {@code weight_names} attribute. */
+        HDF5_LEGACY
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONFIG_ENTRY = "config.json";
+    private static final String WEIGHTS_ENTRY = "model.weights.h5";
+    private static final String METADATA_ENTRY = "metadata.json";
+    private static final int CHUNK = 1 << 30;
+
+    /**
+     * Reads a {@code .keras} or {@code .h5} file.
+     *
+     * @throws ModelLoadException if it is truncated, corrupt, or not a Keras model file
+     */
+    static KerasFile read(Path path, ModelFormat format) {
+        return switch (format) {
+            case KERAS -> readKeras(path);
+            case HDF5 -> readHdf5(path);
+            default -> throw new IllegalArgumentException("Not a Keras file format: " + format);
+        };
+    }
+
+    private static KerasFile readKeras(Path path) {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            List<String> missing = new ArrayList<>();
+            for (String name : List.of(CONFIG_ENTRY, WEIGHTS_ENTRY)) {
+                if (zip.getEntry(name) == null) {
+                    missing.add(name);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ModelLoadException(path + " is a zip without " + String.join(" and ", missing)
+                        + ": not a Keras 3 .keras model file");
+            }
+            JsonNode config = parseJson(readEntry(zip, zip.getEntry(CONFIG_ENTRY), path), path + "!/" + CONFIG_ENTRY);
+            String version = "3";
+            ZipEntry metadata = zip.getEntry(METADATA_ENTRY);
+            if (metadata != null) {
+                JsonNode parsed = parseJson(readEntry(zip, metadata, path), path + "!/" + METADATA_ENTRY);
+                version = parsed.path("keras_version").asText(version);
+            }
+            String description = path + "!/" + WEIGHTS_ENTRY;
+            BytePointer image = readEntryNative(zip, zip.getEntry(WEIGHTS_ENTRY), path);
+            return new KerasFile(description, config, version, Optional.empty(), openImage(description, image), WeightLayout.KERAS_V3);
+        } catch (ZipException e) {
+            throw new ModelLoadException(path + " is not a readable .keras zip (truncated or corrupt): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read " + path + ": " + e, e);
+        }
+    }
+
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path path) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] bytes = in.readAllBytes();
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            checkEntry(entry, bytes.length, crc, path);
+            return bytes;
+        }
+    }
+
+    private static BytePointer readEntryNative(ZipFile zip, ZipEntry entry, Path path) throws IOException {
+        if (entry.getSize() < 0) {
+            throw new ModelLoadException(path + "!/" + entry.getName() + " has no recorded size: corrupt .keras zip");
+        }
+        BytePointer image = new BytePointer(entry.getSize());
+        try (ReadableByteChannel in = Channels.newChannel(zip.getInputStream(entry))) {
+            CRC32 crc = new CRC32();
+            long read = fill(in, image, crc);
+            checkEntry(entry, read, crc, path);
+            return image;
+        } catch (IOException | RuntimeException e) {
+            image.deallocate();
+            throw e;
+        }
+    }
+
+    private static void checkEntry(ZipEntry entry, long read, CRC32 crc, Path path) {
+        if (read != entry.getSize() || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
+            throw new ModelLoadException(path + "!/" + entry.getName() + " is corrupt (size or CRC does not match the zip directory)");
+        }
+    }
+
+    private static KerasFile readHdf5(Path path) {
+        BytePointer image;
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            image = new BytePointer(in.size());
+            try {
+                fill(in, image, null);
+            } catch (IOException | RuntimeException e) {
+                image.deallocate();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read " + path + ": " + e, e);
+        }
+        String description = path.toString();
+        Hdf5File weights = openImage(description, image);
+        try {
+            String modelConfig = rootAttribute(weights, "model_config").orElseThrow(() -> new ModelLoadException(path
+                    + " has no model_config attribute: it holds weights only; save the whole model (model.save) instead"));
+            JsonNode config = parseJson(modelConfig.getBytes(StandardCharsets.UTF_8), path + " (model_config)");
+            String version = rootAttribute(weights, "keras_version")
+                    .or(() -> weights.exists("model_weights") ? attribute(weights, "model_weights", "keras_version") : Optional.empty())
+                    .orElse("1");
+            return new KerasFile(description, config, version, rootAttribute(weights, "backend"), weights, WeightLayout.HDF5_LEGACY);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static Hdf5File openImage(String description, BytePointer image) {
+        try {
+            return Hdf5File.open(description, image);
+        } catch (RuntimeException e) {
+            image.deallocate();
+            throw e;
+        }
+    }
+
+    private static Optional<String> rootAttribute(Hdf5File file, String name) {
+        return attribute(file, "/", name);
+    }
+
+    private static Optional<String> attribute(Hdf5File file, String path, String name) {
+        return file.stringAttribute(path, name).filter(values -> !values.isEmpty()).map(values -> values.get(0));
+    }
+
+    /** Reads a channel to its end into native memory, in chunks a ByteBuffer can address; returns the byte count. */
+    private static long fill(ReadableByteChannel in, BytePointer target, CRC32 crc) throws IOException {
+        long size = target.capacity();
+        long offset = 0;
+        while (offset < size) {
+            int length = (int) Math.min(CHUNK, size - offset);
+            ByteBuffer chunk = new BytePointer(target).position(offset).limit(offset + length).asByteBuffer();
+            while (chunk.hasRemaining()) {
+                if (in.read(chunk) < 0) {
+                    return offset + chunk.position();
+                }
+            }
+            if (crc != null) {
+                crc.update(chunk.flip());
+            }
+            offset += length;
+        }
+        return in.read(ByteBuffer.allocate(1)) < 0 ? offset : offset + 1;
+    }
+
+    private static JsonNode parseJson(byte[] bytes, String what) {
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new ModelLoadException(what + " is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ModelLoadException(what + " is not valid JSON (corrupt?): " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot parse " + what + ": " + e, e);
+        }
+    }
+
+    /** Frees the weights' native memory. */
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,159 @@
+package org.mlj.dl4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.config.KerasModelConfiguration;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
+import org.mlj.api.MljException;
+import org.mlj.api.ModelLoadException;
+import org.mlj.api.UnsupportedModelException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a DL4J {@link ComputationGraph} from a translated Keras config and the file's weights:
+ * DL4J's importer reads the config (JSON path, no weights file), mlj reads the weights itself and hands
+ * them to each DL4J Keras layer ({@code KerasLayer.setWeights}, which reorders LSTM gates, permutes
+ * convolution kernels, ...), checks every parameter's shape against the network's, then copies them in.
+ *
+ * <p>The work runs on its own daemon thread and is abandoned after a timeout, so that a native hang
+ * never blocks the caller for ever. Stateless and thread-safe.
+ */
+final class KerasGraphImporter {
+    private static final Logger LOG = LoggerFactory.getLogger(KerasGraphImporter.class);
+
+    private KerasGraphImporter() {
+    }
+
+    /**
+     * A network and the DL4J type of every vertex's activations.
+     *
+     * @param network the initialised network holding the file's weights
+     * @param activationTypes the output type of every vertex (inputs included), by vertex name
+     */
+    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes) {
+    }
+
+    /**
+     * Imports a graph, waiting at most {@code timeout}. Takes ownership of {@code file}: the import
+     * closes it when it ends, even after the caller stopped waiting.
+     *
+     * @throws ModelLoadException if the import fails or does not finish in time
+     * @throws UnsupportedModelException if DL4J rejects part of the config
+     */
+    static ImportedGraph importGraph(KerasGraph graph, KerasFile file, Duration timeout) {
+        FutureTask<ImportedGraph> task = new FutureTask<>(() -> build(graph, file));
+        Thread worker = new Thread(task, "mlj-dl4j-import");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new ModelLoadException("The DL4J import of " + file.description() + " did not finish within "
+                    + timeout.toSeconds() + " s and was abandoned (raise the LoadOptions property "
+                    + KerasBackend.IMPORT_TIMEOUT_PROPERTY + " if the model is just large)", e);
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException("Interrupted while importing " + file.description(), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MljException mlj) {
+                throw mlj;
+            }
+            if (cause instanceof UnsupportedKerasConfigurationException) {
+                throw new UnsupportedModelException("DL4J cannot import " + file.description() + ": " + cause.getMessage(), cause);
+            }
+            throw new ModelLoadException("DL4J cannot import " + file.description() + ": " + cause, cause);
+        }
+    }
+
+    private static ImportedGraph build(KerasGraph graph, KerasFile file) throws Exception {
+        long started = System.nanoTime();
+        Map<String, Map<String, INDArray>> weights;
+        try (file) {
+            weights = KerasWeightsReader.read(file, graph);
+        }
+        KerasModel keras = new KerasModelBuilder(new KerasModelConfiguration())
+                .modelJson(graph.dl4jConfig())
+                .enforceTrainingConfig(false)
+                .buildModel();
+        Map<String, KerasLayer> kerasLayers = keras.getLayers();
+        for (Map.Entry<String, Map<String, INDArray>> entry : weights.entrySet()) {
+            KerasLayer layer = kerasLayers.get(entry.getKey());
+            if (layer == null) {
+                throw new ModelLoadException(file.description() + " has weights for layer '" + entry.getKey()
+                        + "', which DL4J's import of the config does not have");
+            }
+            layer.setWeights(new HashMap<>(entry.getValue()));
+        }
+        ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
+        ComputationGraph network = new ComputationGraph(configuration);
+        network.init();
+        checkShapes(network, kerasLayers, file);
+        KerasModelUtils.copyWeightsToModel(network, kerasLayers);
+        InputType[] inputTypes = configuration.getNetworkInputs().stream()
+                .map(name -> keras.getOutputTypes().get(name)).toArray(InputType[]::new);
+        Map<String, InputType> types = configuration.clone().getLayerActivationTypes(false, false, inputTypes);
+        LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
+                network.numParams());
+        return new ImportedGraph(network, types);
+    }
+
+    /**
+     * Checks each parameter the file provides against the network's: same shape, ignoring leading
+     * dimensions of size 1 (Keras biases are [n], DL4J's [1, n]). A mere element-count match, which
+     * DL4J would silently reshape, is an error.
+     */
+    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, KerasFile file) {
+        List<String> problems = new ArrayList<>();
+        for (Layer layer : network.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            KerasLayer keras = kerasLayers.get(name);
+            if (keras == null || keras.getNumParams() == 0) {
+                continue;
+            }
+            Map<String, INDArray> given = keras.getWeights();
+            if (given == null) {
+                throw new ModelLoadException(file.description() + " has no weights for layer '" + name + "'");
+            }
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                INDArray value = given.get(param.getKey());
+                if (value != null && !Arrays.equals(squeeze(value.shape()), squeeze(param.getValue().shape()))) {
+                    problems.add(name + "/" + param.getKey() + " has shape " + Arrays.toString(value.shape())
+                            + ", the network expects " + Arrays.toString(param.getValue().shape()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelLoadException(file.description() + ": weight shapes do not match the model config: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    private static long[] squeeze(long[] shape) {
+        int first = 0;
+        while (first < shape.length - 1 && shape[first] == 1) {
+            first++;
+        }
+        return Arrays.copyOfRange(shape, first, shape.length);
+    }
+}

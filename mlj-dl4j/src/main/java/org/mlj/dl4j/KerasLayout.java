@@ -1,0 +1,58 @@
+package org.mlj.dl4j;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.mlj.api.Shape;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How an activation DL4J computes maps onto the layout Keras gives the same tensor: as it is, or with
+ * its dimensions permuted. DL4J keeps some activations channels-first ({@code [batch, features, time]}
+ * sequences, {@code NCHW} images) where Keras has them channels-last ({@code [batch, time, features]},
+ * {@code NHWC}). Immutable and thread-safe.
+ */
+enum KerasLayout {
+    /** DL4J and Keras agree. */
+    SAME(),
+    /** DL4J {@code [batch, features, time]} to Keras {@code [batch, time, features]}. */
+    NCW_TO_NWC(0, 2, 1),
+    /** DL4J {@code NCHW} to Keras {@code NHWC}. */
+    NCHW_TO_NHWC(0, 2, 3, 1);
+
+    private final int[] permutation;
+
+    KerasLayout(int... permutation) {
+        this.permutation = permutation;
+    }
+
+    /**
+     * The conversion for a vertex whose DL4J output type is {@code type}, for a Keras layer that works
+     * channels-last unless {@code channelsFirst}.
+     */
+    static KerasLayout of(InputType type, boolean channelsFirst) {
+        if (type instanceof InputType.InputTypeRecurrent recurrent && recurrent.getFormat() == RNNFormat.NCW) {
+            return NCW_TO_NWC;
+        }
+        if (type instanceof InputType.InputTypeConvolutional image && image.getFormat() == CNN2DFormat.NCHW && !channelsFirst) {
+            return NCHW_TO_NHWC;
+        }
+        return SAME;
+    }
+
+    /** A DL4J activation as a (possibly permuted) view in Keras layout. */
+    INDArray toKeras(INDArray activation) {
+        return permutation.length == 0 ? activation : activation.permute(permutation);
+    }
+
+    /** The Keras shape of a DL4J type, the batch and other unknown dimensions as {@link Shape#UNKNOWN}. */
+    Shape kerasShape(InputType type) {
+        long[] dl4j = type.getShape(true);
+        long[] keras = new long[dl4j.length];
+        for (int i = 0; i < keras.length; i++) {
+            long dim = dl4j[permutation.length == 0 ? i : permutation[i]];
+            keras[i] = i == 0 || dim <= 0 ? Shape.UNKNOWN : dim;
+        }
+        return Shape.of(keras);
+    }
+}
