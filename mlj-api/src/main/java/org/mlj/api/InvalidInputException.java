@@ -11,4 +11,9 @@ public class InvalidInputException extends MljException {
     public InvalidInputException(String message) {
         super(message);
     }
+
+    /** An exception with a message and the backend error behind it (e.g. TensorFlow rejecting an id out of range). */
+    public InvalidInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -56,7 +56,7 @@ public final class TextTokenizer {
      * The tokenizer of a text bundle: its rules and its vocabulary file.
      *
      * @throws IllegalArgumentException if the bundle has no text preprocessing
-     * @throws ModelLoadException if the vocabulary file cannot be read
+     * @throws ModelLoadException if the vocabulary cannot be read or does not fit the rules
      */
     public static TextTokenizer of(BundleManifest manifest) {
         BundleManifest.TextPreprocessing text = manifest.preprocessing() == null ? null : manifest.preprocessing().text();
@@ -64,10 +64,20 @@ public final class TextTokenizer {
             throw new IllegalArgumentException("Bundle '" + manifest.name() + "' has no text preprocessing: it does not take text");
         }
         Path vocabulary = manifest.directory().resolve(text.vocabulary());
+        List<String> lines;
         try {
-            return new TextTokenizer(text, Files.readAllLines(vocabulary, StandardCharsets.UTF_8));
+            lines = Files.readAllLines(vocabulary, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read vocabulary " + vocabulary + ": " + e.getMessage(), e);
+        }
+        if (text.vocabularySize() > 0 && lines.size() != text.vocabularySize()) {
+            throw new ModelLoadException("Vocabulary " + vocabulary + " has " + lines.size() + " lines, the manifest says "
+                    + text.vocabularySize());
+        }
+        try {
+            return new TextTokenizer(text, lines);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ModelLoadException("Bundle '" + manifest.name() + "' has invalid text preprocessing: " + e.getMessage(), e);
         }
     }
 
@@ -88,6 +98,11 @@ public final class TextTokenizer {
             tokens.add(matcher.group());
         }
         return tokens;
+    }
+
+    /** Whether {@code token} is in the vocabulary (else it maps to {@code oov_id}). */
+    public boolean knows(String token) {
+        return ids.containsKey(token);
     }
 
     /** The ids of {@code text}, cut and padded to {@link #maxLength()}. */
