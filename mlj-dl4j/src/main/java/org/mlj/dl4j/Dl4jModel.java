@@ -26,6 +26,12 @@ import org.mlj.api.spi.ModelSource;
  * share one parameter array (LoadOptions property {@value KerasBackend#POOL_SIZE_PROPERTY}, default
  * the number of processors): a call borrows a copy, or waits for one when all are busy. Close the
  * model to free its native memory; {@code close()} waits for running calls.
+ *
+ * <p><b>Speed:</b> convolution and pooling layers run through oneDNN (with the default oneDNN native
+ * build on Linux x86-64), LSTM layers through one fused native op, Dense layers as one gemm; {@link
+ * #details()} tells which engaged. libnd4j's thread count is set only by the {@code OMP_NUM_THREADS}
+ * environment variable, before the JVM starts; {@code OMP_NUM_THREADS=1} is fastest on small machines
+ * (see {@link KerasBackend}).
  */
 public final class Dl4jModel extends AbstractModel {
     private final ForwardPass forwardPass;

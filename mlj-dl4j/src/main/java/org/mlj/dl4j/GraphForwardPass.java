@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.layers.ActivationLayer;
@@ -23,11 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward pass up to the asked-for vertices, with each result converted to Keras layout.
  *
  * <p>A {@code ComputationGraph} keeps per-call state in its layers, so one instance cannot serve two
- * threads at once. This class keeps a bounded pool of graph copies: a call borrows an idle copy, or
- * makes a new one while fewer than {@code maxCopies} exist, or waits for one to come back. All copies
- * share the one parameter array (inference never writes it), so a copy costs only DL4J's per-layer
- * objects, not another set of weights; copies are made on first need, so a single-threaded caller
- * never has more than one. Each copy also keeps its last input arrays and refills them when the next
+ * threads at once. This class keeps a {@link NetworkPool} of graph copies. All copies share the one
+ * parameter array (inference never writes it), so a copy costs only DL4J's per-layer objects, not
+ * another set of weights. Each copy also keeps its last input arrays and refills them when the next
  * batch has the same shape, saving a native allocation per call.
  *
  * <p>At inference DL4J's activation layers (Activation, ReLU, Softmax, PReLU, ...) overwrite their
@@ -39,29 +34,23 @@ final class GraphForwardPass implements ForwardPass {
     private final ComputationGraph prototype;
     private final KerasLayout[] outputLayouts;
     private final Map<String, KerasLayout> layerLayouts;
-    private final BlockingQueue<Runner> idle;
-    private final AtomicInteger copies = new AtomicInteger(1);
-    private final int maxCopies;
+    private final NetworkPool<Runner> pool;
     private final Map<String, Integer> positions = new HashMap<>();
     private final NavigableSet<Integer> inPlacePositions = new TreeSet<>();
 
     /**
      * @param network an initialised network holding its weights; it becomes the pool's first member
+     * @param copies makes another network sharing {@code network}'s parameters
      * @param outputLayouts the DL4J-to-Keras conversion of each network output, in output order
      * @param layerLayouts the conversion of each layer's activation, by vertex name
      * @param maxCopies the most graphs that run at once (at least 1)
      */
-    GraphForwardPass(ComputationGraph network, List<KerasLayout> outputLayouts, Map<String, KerasLayout> layerLayouts,
-                     int maxCopies) {
-        if (maxCopies < 1) {
-            throw new IllegalArgumentException("maxCopies must be at least 1, got " + maxCopies);
-        }
+    GraphForwardPass(ComputationGraph network, Supplier<ComputationGraph> copies, List<KerasLayout> outputLayouts,
+                     Map<String, KerasLayout> layerLayouts, int maxCopies) {
         this.prototype = network;
         this.outputLayouts = outputLayouts.toArray(KerasLayout[]::new);
         this.layerLayouts = Map.copyOf(layerLayouts);
-        this.maxCopies = maxCopies;
-        this.idle = new ArrayBlockingQueue<>(maxCopies);
-        idle.add(new Runner(network));
+        this.pool = new NetworkPool<>(new Runner(network), () -> new Runner(copies.get()), maxCopies);
         int[] order = network.topologicalSortOrder();
         for (int position = 0; position < order.length; position++) {
             GraphVertex vertex = network.getVertices()[order[position]];
@@ -74,7 +63,7 @@ final class GraphForwardPass implements ForwardPass {
 
     @Override
     public Tensor[] outputs(Tensor[] inputs) {
-        return withRunner(runner -> {
+        return pool.with(runner -> {
             INDArray[] outputs = runner.graph.output(false, runner.fill(inputs));
             Tensor[] tensors = new Tensor[outputs.length];
             for (int i = 0; i < outputs.length; i++) {
@@ -87,7 +76,7 @@ final class GraphForwardPass implements ForwardPass {
     @Override
     public Tensor[] activations(Tensor[] inputs, List<String> layers) {
         List<String> pending = layers.stream().sorted(Comparator.comparingInt(positions::get)).toList();
-        return withRunner(runner -> {
+        return pool.with(runner -> {
             INDArray[] arrays = runner.fill(inputs);
             Tensor[] activations = new Tensor[layers.size()];
             int next = 0;
@@ -107,51 +96,23 @@ final class GraphForwardPass implements ForwardPass {
         });
     }
 
-    private Tensor[] withRunner(Function<Runner, Tensor[]> call) {
-        Runner runner = borrow();
-        try {
-            return call.apply(runner);
-        } finally {
-            idle.add(runner);
-        }
-    }
-
-    private Runner borrow() {
-        Runner runner = idle.poll();
-        if (runner != null) {
-            return runner;
-        }
-        if (copies.incrementAndGet() <= maxCopies) {
-            ComputationGraph copy = new ComputationGraph(prototype.getConfiguration().clone());
-            copy.init(prototype.params(), false);
-            return new Runner(copy);
-        }
-        copies.decrementAndGet();
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for a free DL4J network", e);
-        }
-    }
-
     @Override
     public Map<String, String> details() {
-        return Map.of("dl4j.forwardPass", "ComputationGraph", "dl4j.maxConcurrentNetworks", Integer.toString(maxCopies));
+        return Map.of("dl4j.forwardPass", "ComputationGraph", "dl4j.maxConcurrentNetworks", Integer.toString(pool.maxMembers()));
     }
 
     @Override
     public void close() {
-        idle.clear();
+        pool.clear();
         INDArray params = prototype.params();
         if (params != null && params.closeable()) {
             params.close();
         }
     }
 
-    /** One graph of the pool and its reusable input arrays; used by one thread at a time. */
-    private static final class Runner {
-        private final ComputationGraph graph;
+    /** One graph of a pool and its reusable input arrays; used by one thread at a time. */
+    static final class Runner {
+        final ComputationGraph graph;
         private INDArray[] inputs = new INDArray[0];
 
         Runner(ComputationGraph graph) {

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mlj.api.BundleManifest;
 import org.mlj.api.DType;
 import org.mlj.api.LayerInfo;
@@ -42,9 +44,24 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #IMPORT_TIMEOUT_PROPERTY}: seconds the native import may take before it is abandoned
  *       with a {@link ModelLoadException} (default 120);</li>
  *   <li>{@value #POOL_SIZE_PROPERTY}: how many copies of the network may run at once (default: the
- *       number of processors); see {@link Dl4jModel}.</li>
+ *       number of processors); see {@link Dl4jModel};</li>
+ *   <li>{@value #FUSED_LSTM_PROPERTY}: {@code false} runs LSTM layers (and the Embedding feeding them)
+ *       through DL4J's per-time-step layers instead of libnd4j's fused {@code lstmLayer} op (default
+ *       {@code true}); see {@code ChainForwardPass};</li>
+ *   <li>{@value #DIRECT_DENSE_PROPERTY}: {@code false} runs Dense layers through DL4J's layer instead
+ *       of one direct gemm, bias and activation (default {@code true}).</li>
  * </ul>
- * ND4J's thread count follows the {@code OMP_NUM_THREADS} environment variable.
+ * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
+ * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
+ * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
+ *
+ * <p><b>Threads:</b> libnd4j's operations use OpenMP, and only the {@code OMP_NUM_THREADS} environment
+ * variable sets their thread count; it is read when the native library loads, so it must be set before
+ * the JVM starts ({@code Nd4j.getEnvironment().setMaxThreads} and {@link LoadOptions#intraOpThreads()}
+ * have no effect). Unset, every core is used, and OpenMP threads spin while they wait: on small machines
+ * and for small batches {@code OMP_NUM_THREADS=1} is several times faster (on 2 cores: CNN batch 256
+ * 5-7 ms with 1 thread, 9-12 ms with 2); serve concurrent requests with more network copies
+ * ({@value #POOL_SIZE_PROPERTY}) instead. Large recurrent batches gain a little from more threads.
  *
  * <p>Thread-safe and stateless; each loaded {@link Dl4jModel} owns its native memory.
  */
@@ -55,6 +72,14 @@ public final class KerasBackend implements Backend {
     public static final String IMPORT_TIMEOUT_PROPERTY = "dl4j.importTimeoutSeconds";
     /** LoadOptions property: the most network copies that run at once. */
     public static final String POOL_SIZE_PROPERTY = "dl4j.poolSize";
+    /** LoadOptions property: {@code false} runs LSTM layers through DL4J's own layer instead of the fused op. */
+    public static final String FUSED_LSTM_PROPERTY = "dl4j.fusedLstm";
+    /** LoadOptions property: {@code false} runs Dense layers through DL4J's own layer instead of a direct gemm. */
+    public static final String DIRECT_DENSE_PROPERTY = "dl4j.directDense";
+    /** {@link Model#details()} key: whether the oneDNN convolution and pooling helpers engaged, and where. */
+    public static final String ONEDNN_HELPERS_DETAIL = "dl4j.onednnHelpers";
+    /** {@link Model#details()} key: whether LSTM layers run through the fused op, and which. */
+    public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
     private static final Logger LOG = LoggerFactory.getLogger(KerasBackend.class);
     private static final long DEFAULT_IMPORT_TIMEOUT_SECONDS = 120;
@@ -134,10 +159,44 @@ public final class KerasBackend implements Backend {
                 .map(layer -> new LayerInfo(layer.name(), layer.className(), DType.FLOAT32,
                         layouts.get(layer.name()).kerasShape(types.get(layer.name()))))
                 .toList());
-        GraphForwardPass forwardPass = new GraphForwardPass(imported.network(), outputLayouts, layouts, poolSize);
+        ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, poolSize, details);
         details.putAll(forwardPass.details());
         LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
         return new Dl4jModel(source, signature, layers, layouts.keySet(), forwardPass, details);
+    }
+
+    /**
+     * The fastest forward pass for the network: oneDNN helpers on its convolution and pooling layers,
+     * and the chain pass (fused LSTMs unless turned off, direct Dense layers) when the network
+     * qualifies, else DL4J's graph. Records in {@code details} what engaged and why not.
+     */
+    private static ForwardPass forwardPass(KerasGraphImporter.ImportedGraph imported, KerasGraph graph, LoadOptions options,
+                                           List<KerasLayout> outputLayouts, Map<String, KerasLayout> layouts, int poolSize,
+                                           Map<String, String> details) {
+        ComputationGraph network = imported.network();
+        List<String> helped = OneDnnHelpers.attach(network);
+        String helpers = OneDnnHelpers.unavailable().map(reason -> "unavailable: " + reason)
+                .orElse(helped.isEmpty() ? "unused: no 2D convolution or pooling layer" : "engaged (" + String.join(", ", helped) + ")");
+        details.put(ONEDNN_HELPERS_DETAIL, helpers);
+        Supplier<ComputationGraph> copies = () -> {
+            ComputationGraph copy = new ComputationGraph(network.getConfiguration().clone());
+            copy.init(network.params(), false);
+            OneDnnHelpers.attach(copy);
+            return copy;
+        };
+        boolean fuseLstm = booleanProperty(options, FUSED_LSTM_PROPERTY, true);
+        ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
+                booleanProperty(options, DIRECT_DENSE_PROPERTY, true));
+        ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
+                : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
+        String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
+                : !fuseLstm ? "off: LoadOptions property " + FUSED_LSTM_PROPERTY + "=false"
+                : !plan.lstmNotFused().isEmpty() ? "off: " + String.join("; ", plan.lstmNotFused())
+                : graph.layers().stream().anyMatch(layer -> layer.className().equals("LSTM")) ? "off: " + plan.unsupportedReason()
+                : "off: no LSTM layer";
+        details.put(FUSED_LSTM_DETAIL, fusedLstm);
+        LOG.debug("oneDNN helpers: {}; fused LSTM: {}", helpers, fusedLstm);
+        return forwardPass;
     }
 
     /** A bundle's manifest must name the model's inputs, outputs and layers as its Keras config does. */
@@ -182,6 +241,17 @@ public final class KerasBackend implements Backend {
 
     private static Optional<Path> existing(Path path) {
         return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+    }
+
+    private static boolean booleanProperty(LoadOptions options, String key, boolean defaultValue) {
+        Optional<String> value = options.property(key).map(String::trim);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        if (!value.get().equalsIgnoreCase("true") && !value.get().equalsIgnoreCase("false")) {
+            throw new ModelLoadException("LoadOptions property " + key + " must be true or false, got '" + value.get() + "'");
+        }
+        return Boolean.parseBoolean(value.get());
     }
 
     private static long positiveProperty(LoadOptions options, String key, long defaultValue) {

@@ -6,6 +6,7 @@
  * The rest is internal: reading the file ({@code KerasFile}, {@code Hdf5File}), translating the Keras
  * config for DL4J's importer ({@code KerasConfigTranslator}), reading the weights
  * ({@code KerasWeightsReader}), importing ({@code KerasGraphImporter}) and running the network
- * ({@code ForwardPass}, {@code GraphForwardPass}, {@code KerasLayout}, {@code Nd4jTensors}).
+ * ({@code ForwardPass}, {@code GraphForwardPass}, {@code ChainForwardPass} with the fused LSTM op,
+ * {@code NetworkPool}, {@code OneDnnHelpers}, {@code KerasLayout}, {@code Nd4jTensors}).
  */
 package org.mlj.dl4j;
