@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.Outputs;
 import org.mlj.api.Signature;
@@ -34,6 +35,7 @@ import org.mlj.api.spi.ModelSource;
  * (see {@link KerasBackend}).
  */
 public final class Dl4jModel extends AbstractModel {
+    private final ComputationGraph network;
     private final ForwardPass forwardPass;
     private final Set<String> layersWithActivations;
     private final Map<String, String> details;
@@ -43,15 +45,31 @@ public final class Dl4jModel extends AbstractModel {
      * @param signature the one signature, inputs and outputs in the network's order
      * @param layers the layers whose outputs {@link #layerOutputs} returns
      * @param layersWithActivations the layers the network has a counterpart for (normally all)
+     * @param network the imported network, as {@link #network()} returns it
      * @param forwardPass runs the network
      * @param details facts for {@link #details()}
      */
     Dl4jModel(ModelSource source, Signature signature, List<LayerInfo> layers, Set<String> layersWithActivations,
-              ForwardPass forwardPass, Map<String, String> details) {
+              ComputationGraph network, ForwardPass forwardPass, Map<String, String> details) {
         super(KerasBackend.NAME, source, List.of(signature), layers);
+        this.network = network;
         this.forwardPass = forwardPass;
         this.layersWithActivations = Set.copyOf(layersWithActivations);
         this.details = Map.copyOf(details);
+    }
+
+    /**
+     * The DL4J network imported from the Keras file, holding the model's weights, for benchmarking and
+     * interop: {@code network().output(false, input)} is what DL4J itself computes for an input in
+     * DL4J's layout (with the oneDNN helpers this backend attaches), without this model's layout
+     * conversions, network pool, fused LSTM or direct Dense paths.
+     *
+     * <p>Not thread-safe: it is also the first network of this model's pool, so call it from one thread
+     * and never while {@code predict} or {@code layerOutputs} run on this model. The model owns it: do
+     * not close or modify it, and do not use it after {@link #close()}.
+     */
+    public ComputationGraph network() {
+        return network;
     }
 
     @Override

@@ -162,7 +162,7 @@ public final class KerasBackend implements Backend {
         ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, poolSize, details);
         details.putAll(forwardPass.details());
         LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
-        return new Dl4jModel(source, signature, layers, layouts.keySet(), forwardPass, details);
+        return new Dl4jModel(source, signature, layers, layouts.keySet(), imported.network(), forwardPass, details);
     }
 
     /**

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Runs the mlj benchmarks and prints one table (see BENCHMARKS.md for what is measured and how).
+#
+#   mlj-benchmarks/bench.sh          quick mode: short JMH iterations in one JVM per step, a 100,000-call
+#                                    soak; under 3 minutes on an idle 2-core machine
+#   mlj-benchmarks/bench.sh --full   forked JMH runs, two rounds per table cell, the 1,000,000-call
+#                                    soak (about 40 minutes); writes the run into BENCHMARKS.md
+#
+# Steps: TensorFlow Java vs mlj-tensorflow, DL4J vs mlj-dl4j (JMH SampleTime medians), one shared model
+# under 1 and 2 threads (JMH throughput), the three Python paths (python_timing.py in the mlj venv), the
+# memory soak (SoakRun), then BenchmarkTable merges them into the table and the summary line
+# "worst mlj/raw overhead: X.XX (backend, model, batch)". Results and logs go to
+# mlj-benchmarks/target/bench/. Builds the modules it needs with Maven when a source or POM changed.
+#
+# Environment: JAVA_HOME (Java to use), OMP_NUM_THREADS (ND4J threads for the DL4J steps; default 1,
+# see BENCHMARKS.md), MLJ_VENV (Python venv, as python/setup-venv.sh).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+target="$here/target"
+results="$target/bench"
+classpath_file="$target/benchmark.classpath"
+modules=(mlj-api mlj-tensorflow mlj-dl4j mlj-benchmarks)
+
+fail() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+say() {
+  echo "bench: $*" >&2
+}
+
+case "${1:-}" in
+  "") mode=quick ;;
+  --full) mode=full ;;
+  *) fail "usage: $0 [--full]" ;;
+esac
+[[ $# -le 1 ]] || fail "usage: $0 [--full]"
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  java="$JAVA_HOME/bin/java"
+else
+  java="$(command -v java)" || fail "no Java found: install Java 17 or newer, or set JAVA_HOME"
+fi
+
+stale() {
+  [[ -f "$classpath_file" && -f "$target/classes/META-INF/BenchmarkList" ]] || return 0
+  local entry
+  while IFS= read -r -d ':' entry; do
+    [[ -e "$entry" ]] || return 0
+  done < <(tr -d '\n' < "$classpath_file"; printf ':')
+  local sources=("$root/pom.xml")
+  for module in "${modules[@]}"; do
+    sources+=("$root/$module/pom.xml" "$root/$module/src/main")
+  done
+  [[ -n "$(find "${sources[@]}" -newer "$classpath_file" -print -quit 2>/dev/null)" ]]
+}
+
+if stale; then
+  command -v mvn >/dev/null || fail "Maven (mvn) is needed to build the benchmarks"
+  say "building ${modules[*]}..."
+  (cd "$root" && mvn -B -q -Dstyle.color=never package -DskipTests -Dmlj.skipPython -pl mlj-benchmarks -am) >&2 \
+    || fail "the build failed; see the Maven output above"
+  # Maven leaves an up-to-date classpath file untouched; the stamp says the build has seen every source.
+  touch "$classpath_file"
+fi
+python="$("$root/python/setup-venv.sh" | tail -n 1)"
+
+load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+if awk -v load="${load_before%% *}" 'BEGIN { exit !(load > 1.5) }'; then
+  say "warning: load average $load_before; other processes will disturb the timings"
+fi
+
+if [[ "$mode" == full ]]; then
+  jmh_options=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+  rounds=2
+  throughput_batches=1,256
+  python_options=(--budget-seconds 3 --warmup 5 --min-reps 10 --max-reps 2000)
+  soak_predictions=1000000
+else
+  jmh_options=(-f 0 -wi 1 -w 300ms -i 2 -r 300ms)
+  rounds=1
+  throughput_batches=1
+  python_options=(--budget-seconds 0.25 --warmup 2 --min-reps 3 --max-reps 100)
+  soak_predictions=100000
+fi
+omp_threads="${OMP_NUM_THREADS:-1}"
+settings="JMH 1.37 ${jmh_options[*]} per benchmark, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+
+rm -rf "$results"
+mkdir -p "$results"
+export TF_CPP_MIN_LOG_LEVEL=2
+java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -cp "$target/classes:$(cat "$classpath_file")")
+failures=0
+
+# Runs one step, its output in $results/<name>.log; a failed step leaves its cells empty in the table.
+step() {
+  local name="$1" title="$2"
+  shift 2
+  say "$title ($name.log)"
+  local start=$SECONDS
+  if "$@" > "$results/$name.log" 2>&1 && ! grep -q '<failure>' "$results/$name.log"; then
+    say "  done in $((SECONDS - start)) s"
+  else
+    failures=$((failures + 1))
+    say "  FAILED after $((SECONDS - start)) s; last lines of $results/$name.log:"
+    tail -n 20 "$results/$name.log" | sed 's/^/    /' >&2
+  fi
+}
+
+# Runs a JMH benchmark class for 3 models and BATCHES, writing $results/jmh-NAME*.json.
+# Quick: all cells in one JMH run in this JVM. Full: one forked JMH run per model and batch size,
+# repeated in rounds, so that the benchmarks compared in one row of the table run back to back and
+# BenchmarkTable takes the median over rounds: this machine's speed drifts by 20-30 % over minutes,
+# far more than the 5 % an mlj/raw ratio has to resolve.
+jmh_cells() {
+  local name="$1" benchmark="$2" batches="$3" round model batch
+  if [[ "$mode" == quick ]]; then
+    "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p batch="$batches" \
+      -rf json -rff "$results/jmh-$name.json"
+    return
+  fi
+  for round in $(seq "$rounds"); do
+    for model in FFNN CNN LSTM; do
+      for batch in ${batches//,/ }; do
+        "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p model="$model" -p batch="$batch" \
+          -rf json -rff "$results/jmh-$name-$model-$batch-$round.json" || return 1
+      done
+    done
+  done
+}
+
+step jmh-tensorflow "TensorFlow Java vs mlj-tensorflow, 3 models x 3 batch sizes" \
+  jmh_cells tensorflow TensorFlowBenchmark 1,32,256
+OMP_NUM_THREADS="$omp_threads" step jmh-dl4j "DL4J vs mlj-dl4j, 3 models x 3 batch sizes, OMP_NUM_THREADS=$omp_threads" \
+  jmh_cells dl4j Dl4jBenchmark 1,32,256
+OMP_NUM_THREADS="$omp_threads" step jmh-throughput "one shared model, 1 and 2 threads, both backends, batch $throughput_batches" \
+  jmh_cells throughput SharedModelThroughputBenchmark "$throughput_batches"
+step python "Python: model.predict, model(x), SavedModel signature" \
+  "$python" "$here/python_timing.py" --models-dir "$root/models" --out "$results/python.json" "${python_options[@]}"
+step soak "memory soak, $soak_predictions FFNN predictions through mlj-tensorflow" \
+  "${java_command[@]}" -Xms256m -Xmx256m -XX:+AlwaysPreTouch org.mlj.benchmarks.SoakRun "$soak_predictions" \
+  "$results/soak.json"
+
+echo
+if [[ "$mode" == full ]]; then
+  "${java_command[@]}" org.mlj.benchmarks.BenchmarkTable "$results" --markdown "$root/BENCHMARKS.md" \
+    --settings "$settings" --load-before "$load_before"
+  say "wrote the run into $root/BENCHMARKS.md"
+else
+  say "quick mode: short in-process JMH runs, so ratios move by 10-20 % between runs; quote --full numbers"
+  "${java_command[@]}" org.mlj.benchmarks.BenchmarkTable "$results"
+fi
+[[ $failures -eq 0 ]] || fail "$failures step(s) failed; their cells show '-' (logs in $results)"

@@ -1,0 +1,79 @@
+package org.mlj.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.mlj.api.NpyFile;
+import org.mlj.api.Tensor;
+
+/**
+ * The three committed example bundles the benchmarks run, with their real held-out reference inputs.
+ * Bundles are found under {@code models/} of the repository root, given by the system property
+ * {@code mlj.root} (default: the working directory). Immutable and thread-safe.
+ */
+public enum BenchmarkModel {
+    /** {@code models/mnist_ffnn}: {@code pixels} float32 [?, 784]. */
+    FFNN("mnist_ffnn", "pixels"),
+    /** {@code models/mnist_cnn}: {@code image} float32 [?, 28, 28, 1]. */
+    CNN("mnist_cnn", "image"),
+    /** {@code models/imdb_lstm}: {@code tokens} int32 [?, 200]. */
+    LSTM("imdb_lstm", "tokens");
+
+    private final String directory;
+    private final String inputName;
+
+    BenchmarkModel(String directory, String inputName) {
+        this.directory = directory;
+        this.inputName = inputName;
+    }
+
+    /** The bundle directory. */
+    public Path bundle() {
+        return Path.of(System.getProperty("mlj.root", ".")).resolve("models").resolve(directory);
+    }
+
+    /** The name of the model's one input. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /**
+     * The bundle's 32 reference input rows ({@code reference/batch_32/inputs}), repeated along the
+     * first dimension to {@code batch} rows.
+     */
+    public Tensor input(int batch) {
+        Path file = bundle().resolve("reference/batch_32/inputs/" + inputName + ".npy");
+        Tensor rows;
+        try {
+            rows = NpyFile.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the reference input " + file, e);
+        }
+        int count = Math.toIntExact(rows.shape().dim(0));
+        int rowBytes = rows.buffer().remaining() / count;
+        ByteBuffer tiled = Tensor.allocate(rows.dtype(), rows.size() / count * batch);
+        for (int row = 0; row < batch; row++) {
+            ByteBuffer source = rows.buffer();
+            source.position(row % count * rowBytes).limit((row % count + 1) * rowBytes);
+            tiled.put(source);
+        }
+        return Tensor.wrap(rows.dtype(), rows.shape().withFirstDim(batch), tiled.clear());
+    }
+
+    /**
+     * Checks that a raw baseline computes what mlj computes, so that a benchmark compares equal work.
+     *
+     * @throws IllegalStateException if the outputs differ in length or by more than 1e-5 anywhere
+     */
+    public void requireSameOutputs(float[] raw, float[] mlj) {
+        if (raw.length != mlj.length) {
+            throw new IllegalStateException(name() + ": raw output has " + raw.length + " values, mlj " + mlj.length);
+        }
+        for (int i = 0; i < raw.length; i++) {
+            if (Math.abs(raw[i] - mlj[i]) > 1e-5f) {
+                throw new IllegalStateException(name() + ": raw and mlj outputs differ at " + i + ": " + raw[i] + " vs " + mlj[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.mlj.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * The results of one bench.sh run, read from its results directory: JMH JSON files ({@code -rf json};
+ * every {@code jmh-*.json}, one per step or per table cell and round), the Python timings
+ * ({@code python.json}, from python_timing.py) and the soak ({@code soak.json}, from {@link SoakRun}).
+ * Missing files leave their cells empty. Immutable.
+ *
+ * @param jmh every JMH result
+ * @param python every Python timing
+ * @param pythonEnvironment Python, TensorFlow, Keras and NumPy versions, in python_timing.py's order
+ * @param soak the soak, if it ran
+ */
+record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<String, String> pythonEnvironment,
+                        Optional<SoakResult> soak) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One JMH benchmark result.
+     *
+     * @param benchmark {@code SimpleClassName.method}
+     * @param params the {@code @Param} values
+     * @param median the median of the sampled times in ms (SampleTime mode), else the score (ops/s in
+     *     throughput mode)
+     */
+    record JmhResult(String benchmark, Map<String, String> params, double median) {
+    }
+
+    /** One Python path's median time for one model and batch size. */
+    record PythonTiming(String model, int batch, String path, double medianMs) {
+    }
+
+    /** The soak's RSS readings. */
+    record SoakResult(long predictions, double rssWarmupMb, double rssEndMb, double rssPeakMb, double seconds) {
+        /** RSS at the end minus RSS after warm-up. */
+        double growthMb() {
+            return rssEndMb - rssWarmupMb;
+        }
+    }
+
+    /** Reads the results in {@code directory}. */
+    static BenchmarkResults read(Path directory) throws IOException {
+        List<JmhResult> jmh = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(directory, "jmh-*.json")) {
+            for (Path file : files) {
+                for (JsonNode entry : JSON.readTree(file.toFile())) {
+                    jmh.add(jmhResult(entry));
+                }
+            }
+        }
+        List<PythonTiming> python = new ArrayList<>();
+        Map<String, String> environment = new LinkedHashMap<>();
+        Path pythonFile = directory.resolve("python.json");
+        if (Files.exists(pythonFile)) {
+            JsonNode root = JSON.readTree(pythonFile.toFile());
+            root.path("environment").fields().forEachRemaining(field -> environment.put(field.getKey(), field.getValue().asText()));
+            for (JsonNode timing : root.path("results")) {
+                python.add(new PythonTiming(timing.path("model").asText(), timing.path("batch").asInt(),
+                        timing.path("path").asText(), timing.path("median_ms").asDouble()));
+            }
+        }
+        Path soakFile = directory.resolve("soak.json");
+        Optional<SoakResult> soak = Optional.empty();
+        if (Files.exists(soakFile)) {
+            JsonNode root = JSON.readTree(soakFile.toFile());
+            soak = Optional.of(new SoakResult(root.path("predictions").asLong(), root.path("rss_warmup_mb").asDouble(),
+                    root.path("rss_end_mb").asDouble(), root.path("rss_peak_mb").asDouble(), root.path("seconds").asDouble()));
+        }
+        return new BenchmarkResults(List.copyOf(jmh), List.copyOf(python), Collections.unmodifiableMap(environment), soak);
+    }
+
+    private static JmhResult jmhResult(JsonNode entry) {
+        String[] parts = entry.path("benchmark").asText().split("\\.");
+        String benchmark = parts[parts.length - 2] + "." + parts[parts.length - 1];
+        Map<String, String> params = new TreeMap<>();
+        entry.path("params").fields().forEachRemaining(field -> params.put(field.getKey(), field.getValue().asText()));
+        JsonNode metric = entry.path("primaryMetric");
+        JsonNode median = metric.path("scorePercentiles").path("50.0");
+        boolean sampled = "sample".equals(entry.path("mode").asText());
+        return new JmhResult(benchmark, params, sampled ? median.asDouble() : metric.path("score").asDouble());
+    }
+
+    /**
+     * The result of {@code benchmark} whose params include all of {@code params}; when several rounds
+     * measured it, the median over the rounds.
+     */
+    OptionalDouble jmh(String benchmark, Map<String, String> params) {
+        double[] rounds = jmh.stream()
+                .filter(result -> result.benchmark().equals(benchmark) && result.params().entrySet().containsAll(params.entrySet()))
+                .mapToDouble(JmhResult::median)
+                .sorted()
+                .toArray();
+        if (rounds.length == 0) {
+            return OptionalDouble.empty();
+        }
+        int middle = rounds.length / 2;
+        return OptionalDouble.of(rounds.length % 2 == 1 ? rounds[middle] : (rounds[middle - 1] + rounds[middle]) / 2);
+    }
+
+    /** The median of one Python path. */
+    OptionalDouble python(String model, int batch, String path) {
+        return python.stream()
+                .filter(timing -> timing.model().equals(model) && timing.batch() == batch && timing.path().equals(path))
+                .mapToDouble(PythonTiming::medianMs)
+                .findFirst();
+    }
+}
