@@ -91,9 +91,21 @@ settings="JMH 1.37 ${jmh_options[*]} per benchmark, $rounds round(s) (medians: S
 
 rm -rf "$results"
 mkdir -p "$results"
+# The run uses copies of the compiled benchmarks and of the mlj jars, so that a build running
+# meanwhile cannot swap the code under test.
+cp -r "$target/classes" "$results/classes"
+mkdir -p "$results/lib"
+classpath="$results/classes"
+IFS=":" read -r -a entries <<< "$(cat "$classpath_file")"
+for entry in "${entries[@]}"; do
+  if [[ "$(basename "$entry")" == mlj-* ]]; then
+    cp -r "$entry" "$results/lib/"
+    entry="$results/lib/$(basename "$entry")"
+  fi
+  classpath+=":$entry"
+done
 export TF_CPP_MIN_LOG_LEVEL=2
-java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-  -cp "$target/classes:$(cat "$classpath_file")")
+java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath")
 failures=0
 
 # Runs one step, its output in $results/<name>.log; a failed step leaves its cells empty in the table.
