@@ -1,18 +1,25 @@
 package org.mlj.api;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to load a model: which backend, which signature is the default, which SavedModel tags, how
- * many threads, and backend-specific properties. Every setting is optional; {@link #defaults()}
- * lets the loader choose. Immutable and thread-safe; build with {@link #builder()}.
+ * How to load a model: which backend, which signature is the default, and backend options. Every
+ * setting is optional; {@link #defaults()} lets the loader choose. Immutable and thread-safe; build
+ * with {@link #builder()}.
+ *
+ * <p>Backend options are keyed by the backend's name ({@code tensorflow.tags},
+ * {@code dl4j.poolSize}). Each backend declares its keys with their type, default and meaning
+ * ({@link org.mlj.api.spi.Backend#options()}, listed by {@code mlj inspect --options}); loading checks
+ * every key and value against the chosen backend's declarations before any native code runs, and an
+ * unknown key or a value of the wrong type fails with a {@link ModelLoadException} that lists the valid
+ * keys.
  *
  * <pre>{@code
- * LoadOptions options = LoadOptions.builder().backend("tensorflow").intraOpThreads(2).build();
+ * LoadOptions options = LoadOptions.builder().backend("tensorflow").option("tensorflow.intraOpThreads", 2).build();
  * }</pre>
  */
 public final class LoadOptions {
@@ -20,18 +27,12 @@ public final class LoadOptions {
 
     private final String backend;
     private final String signature;
-    private final List<String> tags;
-    private final int intraOpThreads;
-    private final int interOpThreads;
-    private final Map<String, String> properties;
+    private final Map<String, String> options;
 
     private LoadOptions(Builder builder) {
         this.backend = builder.backend;
         this.signature = builder.signature;
-        this.tags = List.copyOf(builder.tags);
-        this.intraOpThreads = builder.intraOpThreads;
-        this.interOpThreads = builder.interOpThreads;
-        this.properties = Map.copyOf(builder.properties);
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(builder.options));
     }
 
     /** Options that leave every choice to mlj. */
@@ -49,10 +50,7 @@ public final class LoadOptions {
         Builder builder = new Builder();
         builder.backend = backend;
         builder.signature = signature;
-        builder.tags = tags;
-        builder.intraOpThreads = intraOpThreads;
-        builder.interOpThreads = interOpThreads;
-        builder.properties.putAll(properties);
+        builder.options.putAll(options);
         return builder;
     }
 
@@ -61,50 +59,45 @@ public final class LoadOptions {
         return Optional.ofNullable(backend);
     }
 
-    /** The signature to use as the default, if any; otherwise {@code serving_default} or the first one. */
+    /**
+     * The signature to use as the default, if any; otherwise {@value Signature#DEFAULT_NAME} or the
+     * model's first signature.
+     */
     public Optional<String> signature() {
         return Optional.ofNullable(signature);
     }
 
-    /** SavedModel tags; empty means the backend's default ({@code serve}). */
-    public List<String> tags() {
-        return tags;
+    /** The value of a backend option as given, if set (backends read typed values through their declarations). */
+    public Optional<String> option(String key) {
+        return Optional.ofNullable(options.get(key));
     }
 
-    /** Threads inside one op; 0 means the backend's default. */
-    public int intraOpThreads() {
-        return intraOpThreads;
+    /** All backend options as given, in the order they were set. */
+    public Map<String, String> options() {
+        return options;
     }
 
-    /** Threads running independent ops; 0 means the backend's default. */
-    public int interOpThreads() {
-        return interOpThreads;
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LoadOptions that && Objects.equals(backend, that.backend)
+                && Objects.equals(signature, that.signature) && options.equals(that.options);
     }
 
-    /** A backend-specific property (documented by each backend), if set. */
-    public Optional<String> property(String key) {
-        return Optional.ofNullable(properties.get(key));
-    }
-
-    /** All backend-specific properties. */
-    public Map<String, String> properties() {
-        return properties;
+    @Override
+    public int hashCode() {
+        return Objects.hash(backend, signature, options);
     }
 
     @Override
     public String toString() {
-        return "LoadOptions{backend=" + backend + ", signature=" + signature + ", tags=" + tags + ", intraOpThreads="
-                + intraOpThreads + ", interOpThreads=" + interOpThreads + ", properties=" + properties + "}";
+        return "LoadOptions{backend=" + backend + ", signature=" + signature + ", options=" + options + "}";
     }
 
     /** Builds {@link LoadOptions}. Not thread-safe. */
     public static final class Builder {
         private String backend;
         private String signature;
-        private List<String> tags = List.of();
-        private int intraOpThreads;
-        private int interOpThreads;
-        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> options = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -121,40 +114,24 @@ public final class LoadOptions {
             return this;
         }
 
-        /** SavedModel tags to load (default {@code serve}). */
-        public Builder tags(String... tags) {
-            this.tags = List.of(tags);
+        /**
+         * A backend option, e.g. {@code option("dl4j.poolSize", 4)}; the value is kept as its string
+         * form and checked against the chosen backend's declaration at load time.
+         */
+        public Builder option(String key, Object value) {
+            options.put(Objects.requireNonNull(key, "key").trim(), String.valueOf(Objects.requireNonNull(value, "value")).trim());
             return this;
         }
 
-        /** Threads inside one op (0 = backend default). */
-        public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = requireThreads(threads);
-            return this;
-        }
-
-        /** Threads running independent ops (0 = backend default). */
-        public Builder interOpThreads(int threads) {
-            this.interOpThreads = requireThreads(threads);
-            return this;
-        }
-
-        /** A backend-specific property, e.g. {@code dl4j.fusedLstm=false}. */
-        public Builder property(String key, String value) {
-            properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        /** Several backend options (see {@link #option(String, Object)}). */
+        public Builder options(Map<String, ?> values) {
+            values.forEach(this::option);
             return this;
         }
 
         /** The options. */
         public LoadOptions build() {
             return new LoadOptions(this);
-        }
-
-        private static int requireThreads(int threads) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("Thread count must be >= 0 (0 = backend default), got " + threads);
-            }
-            return threads;
         }
     }
 }

@@ -11,11 +11,13 @@ import java.util.Optional;
  * {@link ModelLoader}) and close it when done: it holds the backend's native resources.
  *
  * <pre>{@code
- * try (Model model = Models.load(Path.of("models/mnist_cnn"));
- *      Outputs out = model.predict(Map.of("image", Tensor.ofFloats(pixels, 1, 28, 28, 1)))) {
+ * try (Model model = Models.load(Path.of("models/mnist_cnn"))) {
+ *     Outputs out = model.predict(Map.of("image", Tensor.ofFloats(pixels, 1, 28, 28, 1)));
  *     float[] probabilities = out.get("predictions").toFloatArray();
  * }
  * }</pre>
+ *
+ * <p>Results are heap {@link Outputs}: nothing a call returns needs closing or outlives its validity.
  *
  * <p>Inputs and outputs are in Keras layout (NHWC images, [batch, time, features] sequences, int
  * token ids), whatever the backend uses inside. Inputs are validated against the signature before
@@ -88,9 +90,7 @@ public interface Model extends AutoCloseable {
             throw new InvalidInputException("predict(Tensor) needs a model with exactly one required input; signature '"
                     + signature().name() + "' has " + signature().inputNames() + ": use predict(Map)");
         }
-        try (Outputs outputs = predict(Map.of(required.get(0).name(), input))) {
-            return outputs.first();
-        }
+        return predict(Map.of(required.get(0).name(), input)).first();
     }
 
     /**
@@ -116,8 +116,11 @@ public interface Model extends AutoCloseable {
      */
     Outputs layerOutputs(Map<String, Tensor> inputs, Collection<String> layerNames);
 
-    /** The bundle manifest, when the model was loaded from an mlj bundle. */
-    Optional<BundleManifest> manifest();
+    /**
+     * What the bundle says about the model (name, description, class labels, the versions that wrote
+     * it), when the model was loaded from an mlj bundle; empty for other formats.
+     */
+    Optional<BundleInfo> bundle();
 
     /**
      * Facts about how the backend runs this model, for {@code mlj inspect} and logs: runtime

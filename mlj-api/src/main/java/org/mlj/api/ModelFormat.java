@@ -2,6 +2,7 @@ package org.mlj.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,6 +25,10 @@ public enum ModelFormat {
 
     /** Name of the manifest file that marks a bundle directory. */
     public static final String MANIFEST_FILE = "mlj.json";
+    /** Name of the file that marks a SavedModel directory (binary protobuf). */
+    public static final String SAVED_MODEL_FILE = "saved_model.pb";
+    /** Name of the text-protobuf variant of {@link #SAVED_MODEL_FILE}. */
+    public static final String SAVED_MODEL_TEXT_FILE = "saved_model.pbtxt";
 
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     private static final byte[] ZIP_SIGNATURE = {'P', 'K', 3, 4};
@@ -59,7 +64,7 @@ public enum ModelFormat {
             if (Files.isRegularFile(path.resolve(MANIFEST_FILE))) {
                 return MLJ_BUNDLE;
             }
-            if (Files.isRegularFile(path.resolve("saved_model.pb")) || Files.isRegularFile(path.resolve("saved_model.pbtxt"))) {
+            if (isSavedModel(path)) {
                 return SAVED_MODEL;
             }
             throw new ModelLoadException("Directory " + path + " is not a model: expected " + MANIFEST_FILE
@@ -77,6 +82,27 @@ public enum ModelFormat {
                 : name.endsWith(".keras") ? " (named like a .keras file, but it is not a zip: truncated or corrupt?)" : "";
         throw new ModelLoadException("File " + path + " is not a model file" + hint
                 + ": expected a Keras .keras zip or an HDF5 .h5 file, or a SavedModel or mlj bundle directory");
+    }
+
+    /** Whether {@code directory} holds a SavedModel ({@value #SAVED_MODEL_FILE} or {@value #SAVED_MODEL_TEXT_FILE}). */
+    public static boolean isSavedModel(Path directory) {
+        return Files.isRegularFile(directory.resolve(SAVED_MODEL_FILE)) || Files.isRegularFile(directory.resolve(SAVED_MODEL_TEXT_FILE));
+    }
+
+    /**
+     * Whether the HDF5 format signature starts at {@code offset} of {@code bytes} (HDF5 puts it at 0,
+     * 512, 1024, 2048, ... when a file has a user block).
+     */
+    public static boolean hasHdf5Signature(ByteBuffer bytes, int offset) {
+        if (offset < 0 || offset + HDF5_SIGNATURE.length > bytes.limit()) {
+            return false;
+        }
+        for (int i = 0; i < HDF5_SIGNATURE.length; i++) {
+            if (bytes.get(offset + i) != HDF5_SIGNATURE[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] readHead(Path path, int count) {

@@ -4,19 +4,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.mlj.api.spi.Backend;
+import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads models with the backends it was given: the entry point an application injects (see
- * {@link MljModule}), and what {@link Models} uses with the backends found on the classpath.
+ * {@link org.mlj.api.guice.MljModule}), and what {@link Models} uses with the backends found on the classpath.
  *
  * <p>Which backend loads a path:
  * <ol>
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *       {@link Backend#priority priority} (ties by name).</li>
  * </ol>
  * A named backend that is absent or cannot load the format is an error, never a silent fallback.
+ * Before the backend loads anything, every backend option in {@link LoadOptions#options()} is checked
+ * against the chosen backend's {@link Backend#options() declarations}.
  *
  * <p>Thread-safe; holds no native resources.
  */
@@ -94,6 +99,7 @@ public final class ModelLoader {
         Objects.requireNonNull(options, "options");
         ModelSource source = ModelSource.of(path);
         Backend backend = choose(source, options);
+        checkOptions(backend, options);
         LOG.debug("Loading {} ({}) with backend {}", source.path(), source.format().description(), backend.name());
         return backend.load(source, options);
     }
@@ -124,6 +130,24 @@ public final class ModelLoader {
                 .orElseThrow(() -> new ModelLoadException("No mlj backend can load " + source.path()
                         + " (detected format: " + source.format().description() + "). Backends on the classpath: "
                         + describeBackends() + ". Add " + source.format().artifact() + " to the classpath"));
+    }
+
+    /**
+     * Checks every backend option against what {@code backend} declares.
+     *
+     * @throws ModelLoadException for an unknown key (listing the backend's keys) or a value that does not parse
+     */
+    public static void checkOptions(Backend backend, LoadOptions options) {
+        Map<String, BackendOption<?>> declared = new LinkedHashMap<>();
+        backend.options().forEach(option -> declared.put(option.key(), option));
+        options.options().forEach((key, value) -> {
+            BackendOption<?> option = declared.get(key);
+            if (option == null) {
+                throw new ModelLoadException("Unknown load option '" + key + "' for backend " + backend.name() + "; "
+                        + (declared.isEmpty() ? "it takes no options" : "its options are " + declared.keySet()));
+            }
+            option.parse(value);
+        });
     }
 
     private static Optional<String> configuredBackend() {

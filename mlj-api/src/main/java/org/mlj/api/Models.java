@@ -6,7 +6,7 @@ import org.mlj.api.spi.Backend;
 
 /**
  * The static entry point for plain library use: loads models with the backends on the classpath.
- * Applications wired with Guice inject a {@link ModelLoader} instead (see {@link MljModule}).
+ * Applications wired with Guice inject a {@link ModelLoader} instead (see {@link org.mlj.api.guice.MljModule}).
  *
  * <pre>{@code
  * try (Model model = Models.load(Path.of("models/mnist_ffnn"))) { ... }

@@ -10,14 +10,12 @@ import java.util.Map;
  * The tensors one {@link Model#predict} or {@link Model#layerOutputs} call returned, by name, in the
  * model's order.
  *
- * <p>The backends of this release copy results to heap {@link Tensor}s and release native memory
- * before returning, so closing is not required for correctness; {@code close()} drops the references
- * and makes further access fail, and try-with-resources keeps code correct for backends that may
- * hand out native memory later. Not thread-safe to close while another thread reads.
+ * <p>An immutable value, like {@link Tensor}: backends copy results to heap tensors and release their
+ * native memory before {@code predict} returns, so there is nothing to close and every tensor stays
+ * valid for as long as the caller keeps it. Thread-safe.
  */
-public final class Outputs implements AutoCloseable, Iterable<Map.Entry<String, Tensor>> {
+public final class Outputs implements Iterable<Map.Entry<String, Tensor>> {
     private final Map<String, Tensor> tensors;
-    private boolean closed;
 
     /** Outputs in the given order (the map's iteration order is kept). */
     public Outputs(Map<String, Tensor> tensors) {
@@ -30,7 +28,6 @@ public final class Outputs implements AutoCloseable, Iterable<Map.Entry<String, 
      * @throws IllegalArgumentException naming the available outputs when there is none by that name
      */
     public Tensor get(String name) {
-        checkOpen();
         Tensor tensor = tensors.get(name);
         if (tensor == null) {
             throw new IllegalArgumentException("No output named '" + name + "'; outputs are " + tensors.keySet());
@@ -40,7 +37,6 @@ public final class Outputs implements AutoCloseable, Iterable<Map.Entry<String, 
 
     /** The tensor at this position (0 = the model's first output). */
     public Tensor get(int index) {
-        checkOpen();
         if (index < 0 || index >= tensors.size()) {
             throw new IndexOutOfBoundsException("Output " + index + " of " + tensors.size() + " " + tensors.keySet());
         }
@@ -54,7 +50,6 @@ public final class Outputs implements AutoCloseable, Iterable<Map.Entry<String, 
 
     /** Output names in order. */
     public List<String> names() {
-        checkOpen();
         return List.copyOf(tensors.keySet());
     }
 
@@ -65,30 +60,16 @@ public final class Outputs implements AutoCloseable, Iterable<Map.Entry<String, 
 
     /** An unmodifiable map view, in order. */
     public Map<String, Tensor> asMap() {
-        checkOpen();
         return tensors;
     }
 
     @Override
     public Iterator<Map.Entry<String, Tensor>> iterator() {
-        checkOpen();
         return tensors.entrySet().iterator();
-    }
-
-    /** Releases the tensors; later access throws {@link IllegalStateException}. Idempotent. */
-    @Override
-    public void close() {
-        closed = true;
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("Outputs were closed");
-        }
     }
 
     @Override
     public String toString() {
-        return closed ? "Outputs(closed)" : "Outputs" + tensors;
+        return "Outputs" + tensors;
     }
 }

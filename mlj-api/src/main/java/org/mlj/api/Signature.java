@@ -16,6 +16,12 @@ import java.util.stream.Collectors;
  * native code runs, so error messages are the same whatever the backend. Immutable and thread-safe.
  */
 public final class Signature {
+    /**
+     * The name of the signature a model runs by default, as TensorFlow's {@code model.export} and
+     * {@code tf.saved_model.save} write it and as mlj names the signature of a Keras file.
+     */
+    public static final String DEFAULT_NAME = "serving_default";
+
     private final String name;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;

@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
  * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
- * {@code .npy} files ({@link NpyFile}); these factories copy, so the caller may reuse its array.
+ * {@code .npy} files ({@link org.mlj.api.npy.NpyFile}); these factories copy, so the caller may reuse its array.
  * {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
  *
  * <p>Tensors are immutable and thread-safe, and hold no native memory: there is nothing to close.

@@ -34,8 +34,8 @@ class AbstractModelTest {
 
     @Test
     void predictsWithValidatedInputs() {
-        try (Model model = Models.load(savedModel);
-             Outputs outputs = model.predict(Map.of("x", x(1, 2, 3)))) {
+        try (Model model = Models.load(savedModel)) {
+            Outputs outputs = model.predict(Map.of("x", x(1, 2, 3)));
             assertThat(outputs.names()).containsExactly("y");
             assertThat(outputs.get("y").toFloatArray()).containsExactly(2, 4, 6);
             assertThat(model.predict(x(1, 1, 1)).toFloatArray()).as("single-tensor predict").containsExactly(2, 2, 2);

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlj.api.bundle.BundleManifestTest;
+import org.mlj.api.guice.MljModule;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.testbackend.DoublingBackend;
 import org.mlj.api.testbackend.EchoBackend;
@@ -61,7 +63,7 @@ class ModelLoaderTest {
     void bundleGoesToTheHighestPriorityUnlessANameIsGiven() {
         try (Model model = Models.load(bundle)) {
             assertThat(model.backend()).as("priority 10 beats 5").isEqualTo("doubling");
-            assertThat(model.manifest()).get().extracting(BundleManifest::name).isEqualTo("tiny");
+            assertThat(model.bundle()).get().extracting(BundleInfo::name).isEqualTo("tiny");
         }
         try (Model model = Models.load(bundle, LoadOptions.builder().backend("echo").build())) {
             assertThat(model.backend()).isEqualTo("echo");
@@ -109,6 +111,27 @@ class ModelLoaderTest {
                 .hasMessageContaining("Backend 'echo' cannot load " + savedModel + " (TensorFlow SavedModel directory (saved_model.pb)); "
                         + "it loads mlj bundle directory (mlj.json), Keras 3 .keras file (zip), Keras HDF5 file (.h5)")
                 .hasMessageEndingWith("Backends for this format: org.mlj:mlj-tensorflow");
+    }
+
+    @Test
+    void misspelledOptionKeyFailsListingTheBackendsKeys() {
+        LoadOptions typo = LoadOptions.builder().backend("doubling").option("doubling.thread", 2).build();
+        assertThatThrownBy(() -> Models.load(savedModel, typo)).isInstanceOf(ModelLoadException.class)
+                .hasMessage("Unknown load option 'doubling.thread' for backend doubling; its options are [doubling.threads, doubling.fast]");
+        LoadOptions otherBackend = LoadOptions.builder().option("dl4j.poolSize", 2).build();
+        assertThatThrownBy(() -> Models.load(h5, otherBackend)).isInstanceOf(ModelLoadException.class)
+                .hasMessage("Unknown load option 'dl4j.poolSize' for backend echo; it takes no options");
+    }
+
+    @Test
+    void illTypedOptionValueFailsNamingTheType() {
+        assertThatThrownBy(() -> Models.load(savedModel, LoadOptions.builder().option("doubling.threads", "two").build()))
+                .isInstanceOf(ModelLoadException.class).hasMessage("Load option doubling.threads must be an integer >= 0, got 'two'");
+        assertThatThrownBy(() -> Models.load(savedModel, LoadOptions.builder().option("doubling.fast", "yes").build()))
+                .isInstanceOf(ModelLoadException.class).hasMessage("Load option doubling.fast must be a boolean (true or false), got 'yes'");
+        try (Model model = Models.load(savedModel, LoadOptions.builder().option("doubling.threads", 3).option("doubling.fast", "FALSE").build())) {
+            assertThat(model.backend()).isEqualTo("doubling");
+        }
     }
 
     @Test

@@ -23,9 +23,12 @@ class OutputsTest {
     }
 
     @Test
-    void closedOutputsRefuseAccess() {
-        Outputs outputs = new Outputs(Map.of("y", Tensor.scalar(1f)));
-        outputs.close();
-        assertThatThrownBy(() -> outputs.get("y")).isInstanceOf(IllegalStateException.class).hasMessage("Outputs were closed");
+    void outputsAreAnImmutableValueThatOwnsNothingNative() {
+        Map<String, Tensor> map = new LinkedHashMap<>(Map.of("y", Tensor.scalar(1f)));
+        Outputs outputs = new Outputs(map);
+        map.put("late", Tensor.scalar(2f));
+        assertThat(outputs.names()).containsExactly("y");
+        assertThat(AutoCloseable.class.isAssignableFrom(Outputs.class)).as("Outputs owns nothing to close").isFalse();
+        assertThatThrownBy(() -> outputs.asMap().put("x", Tensor.scalar(0f))).isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import org.mlj.api.NpyFile;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 
 /**

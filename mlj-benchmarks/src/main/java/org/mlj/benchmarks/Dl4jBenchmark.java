@@ -104,9 +104,8 @@ public class Dl4jBenchmark {
     @Benchmark
     public float[] mljFromArrays() {
         Tensor input = ints != null ? Tensor.ofInts(ints, dims) : Tensor.ofFloats(floats, dims);
-        try (Outputs outputs = mlj.predict(Map.of(model.inputName(), input))) {
-            return outputs.first().toFloatArray();
-        }
+        Outputs outputs = mlj.predict(Map.of(model.inputName(), input));
+        return outputs.first().toFloatArray();
     }
 
     private INDArray rawArray() {

@@ -74,9 +74,8 @@ public final class SoakRun {
 
     /** One prediction from a Java array to a Java array. */
     private static float[] predict(Model model, String inputName, float[] pixels) {
-        try (Outputs outputs = model.predict(Map.of(inputName, Tensor.ofFloats(pixels, 1, pixels.length)))) {
-            return outputs.first().toFloatArray();
-        }
+        Outputs outputs = model.predict(Map.of(inputName, Tensor.ofFloats(pixels, 1, pixels.length)));
+        return outputs.first().toFloatArray();
     }
 
     /** The resident set size of this process, from {@code /proc/self/status}. */

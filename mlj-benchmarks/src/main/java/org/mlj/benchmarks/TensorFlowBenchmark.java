@@ -7,6 +7,7 @@ import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Outputs;
+import org.mlj.api.Signature;
 import org.mlj.api.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -78,7 +79,7 @@ public class TensorFlowBenchmark {
             floats = input.toFloatArray();
         }
         bundle = SavedModelBundle.load(model.bundle().resolve("saved_model").toString(), SavedModelBundle.DEFAULT_TAG);
-        function = bundle.function("serving_default");
+        function = bundle.function(Signature.DEFAULT_NAME);
         rawInputs = Map.of(model.inputName(), rawTensor());
         mlj = Models.load(model.bundle(), LoadOptions.builder().backend("tensorflow").build());
         mljInputs = Map.of(model.inputName(), input);
@@ -122,9 +123,8 @@ public class TensorFlowBenchmark {
     @Benchmark
     public float[] mljFromArrays() {
         Tensor input = ints != null ? Tensor.ofInts(ints, dims) : Tensor.ofFloats(floats, dims);
-        try (Outputs outputs = mlj.predict(Map.of(model.inputName(), input))) {
-            return outputs.first().toFloatArray();
-        }
+        Outputs outputs = mlj.predict(Map.of(model.inputName(), input));
+        return outputs.first().toFloatArray();
     }
 
     private org.tensorflow.Tensor rawTensor() {

@@ -50,7 +50,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * reordered to Keras's (i, f, c, o), which the op uses. Only tanh/sigmoid activations, forward,
  * non-stateful LSTMs without masking are fused; others run through DL4J.
  *
- * <p>{@link #plan} tells whether a network qualifies; {@link KerasBackend} falls back to {@link
+ * <p>{@link #plan} tells whether a network qualifies; {@link Dl4jBackend} falls back to {@link
  * GraphForwardPass} when it does not. Thread-safe: DL4J vertices keep per-call state, so each call
  * borrows a network copy from a {@link NetworkPool}; the fast layers' weights are shared read-only.
  */
@@ -64,7 +64,7 @@ final class ChainForwardPass implements ForwardPass {
     private final Plan plan;
     private final KerasLayout outputLayout;
     private final Map<String, KerasLayout> layerLayouts;
-    private final NetworkPool<GraphForwardPass.Runner> pool;
+    private final NetworkPool<GraphRunner> pool;
 
     private ChainForwardPass(ComputationGraph network, Supplier<ComputationGraph> copies, Plan plan,
                              KerasLayout outputLayout, Map<String, KerasLayout> layerLayouts, int maxCopies) {
@@ -72,7 +72,7 @@ final class ChainForwardPass implements ForwardPass {
         this.plan = plan;
         this.outputLayout = outputLayout;
         this.layerLayouts = Map.copyOf(layerLayouts);
-        this.pool = new NetworkPool<>(new GraphForwardPass.Runner(network), () -> new GraphForwardPass.Runner(copies.get()),
+        this.pool = new NetworkPool<>(new GraphRunner(network), () -> new GraphRunner(copies.get()),
                 maxCopies);
     }
 
@@ -283,7 +283,7 @@ final class ChainForwardPass implements ForwardPass {
      * activation layer may overwrite its input). The graph's inputs are set too: some DL4J vertices
      * read the batch size from them.
      */
-    private Value run(GraphForwardPass.Runner runner, Tensor[] inputs, int count, List<String> layers, Tensor[] activations) {
+    private Value run(GraphRunner runner, Tensor[] inputs, int count, List<String> layers, Tensor[] activations) {
         INDArray[] arrays = runner.fill(inputs);
         runner.graph.setInputs(arrays);
         Value value = new Value(arrays[0], false);
@@ -300,7 +300,7 @@ final class ChainForwardPass implements ForwardPass {
         return value;
     }
 
-    private void clear(GraphForwardPass.Runner runner) {
+    private void clear(GraphRunner runner) {
         for (Step step : plan.steps()) {
             if (step instanceof Dl4jStep dl4j) {
                 runner.graph.getVertices()[dl4j.vertex()].clear();
@@ -331,10 +331,8 @@ final class ChainForwardPass implements ForwardPass {
                 lstm.close();
             }
         }
-        INDArray params = prototype.params();
-        if (params != null && params.closeable()) {
-            params.close();
-        }
+        // Frees the parameters the pool's copies share, and the prototype's workspaces.
+        prototype.close();
     }
 
     /**

@@ -15,7 +15,7 @@ import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.ModelSource;
 
 /**
- * A Keras model running in Deeplearning4j, as {@link KerasBackend} loads it.
+ * A Keras model running in Deeplearning4j, as {@link Dl4jBackend} loads it.
  *
  * <p>Inputs and outputs are in Keras layout whatever DL4J uses inside: NHWC images, {@code [batch,
  * time, features]} sequences, int token ids for an Embedding (fed to DL4J as floats). Outputs are
@@ -24,7 +24,7 @@ import org.mlj.api.spi.ModelSource;
  *
  * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may be called from many threads at
  * once. A DL4J network is not thread-safe, so the model keeps a bounded pool of network copies that
- * share one parameter array (LoadOptions property {@value KerasBackend#POOL_SIZE_PROPERTY}, default
+ * share one parameter array (load option {@link Dl4jBackend#POOL_SIZE}, default
  * the number of processors): a call borrows a copy, or waits for one when all are busy. Close the
  * model to free its native memory; {@code close()} waits for running calls.
  *
@@ -32,7 +32,7 @@ import org.mlj.api.spi.ModelSource;
  * build on Linux x86-64), LSTM layers through one fused native op, Dense layers as one gemm; {@link
  * #details()} tells which engaged. libnd4j's thread count is set only by the {@code OMP_NUM_THREADS}
  * environment variable, before the JVM starts; {@code OMP_NUM_THREADS=1} is fastest on small machines
- * (see {@link KerasBackend}).
+ * (see {@link Dl4jBackend}).
  */
 public final class Dl4jModel extends AbstractModel {
     private final ComputationGraph network;
@@ -51,7 +51,7 @@ public final class Dl4jModel extends AbstractModel {
      */
     Dl4jModel(ModelSource source, Signature signature, List<LayerInfo> layers, Set<String> layersWithActivations,
               ComputationGraph network, ForwardPass forwardPass, Map<String, String> details) {
-        super(KerasBackend.NAME, source, List.of(signature), layers);
+        super(Dl4jBackend.NAME, source, List.of(signature), layers);
         this.network = network;
         this.forwardPass = forwardPass;
         this.layersWithActivations = Set.copyOf(layersWithActivations);

@@ -34,7 +34,7 @@ final class GraphForwardPass implements ForwardPass {
     private final ComputationGraph prototype;
     private final KerasLayout[] outputLayouts;
     private final Map<String, KerasLayout> layerLayouts;
-    private final NetworkPool<Runner> pool;
+    private final NetworkPool<GraphRunner> pool;
     private final Map<String, Integer> positions = new HashMap<>();
     private final NavigableSet<Integer> inPlacePositions = new TreeSet<>();
 
@@ -50,7 +50,7 @@ final class GraphForwardPass implements ForwardPass {
         this.prototype = network;
         this.outputLayouts = outputLayouts.toArray(KerasLayout[]::new);
         this.layerLayouts = Map.copyOf(layerLayouts);
-        this.pool = new NetworkPool<>(new Runner(network), () -> new Runner(copies.get()), maxCopies);
+        this.pool = new NetworkPool<>(new GraphRunner(network), () -> new GraphRunner(copies.get()), maxCopies);
         int[] order = network.topologicalSortOrder();
         for (int position = 0; position < order.length; position++) {
             GraphVertex vertex = network.getVertices()[order[position]];
@@ -104,34 +104,7 @@ final class GraphForwardPass implements ForwardPass {
     @Override
     public void close() {
         pool.clear();
-        INDArray params = prototype.params();
-        if (params != null && params.closeable()) {
-            params.close();
-        }
-    }
-
-    /** One graph of a pool and its reusable input arrays; used by one thread at a time. */
-    static final class Runner {
-        final ComputationGraph graph;
-        private INDArray[] inputs = new INDArray[0];
-
-        Runner(ComputationGraph graph) {
-            this.graph = graph;
-        }
-
-        /** The tensors copied into input arrays, reusing the previous call's arrays when shapes agree. */
-        INDArray[] fill(Tensor[] tensors) {
-            if (inputs.length != tensors.length) {
-                inputs = new INDArray[tensors.length];
-            }
-            for (int i = 0; i < tensors.length; i++) {
-                long[] shape = tensors[i].shape().dims();
-                if (inputs[i] == null || !Arrays.equals(inputs[i].shape(), shape)) {
-                    inputs[i] = Nd4jTensors.newFloatArray(shape);
-                }
-                Nd4jTensors.copy(tensors[i], inputs[i]);
-            }
-            return inputs;
-        }
+        // Frees the parameters the pool's copies share, and the prototype's workspaces.
+        prototype.close();
     }
 }

@@ -58,6 +58,7 @@ import org.bytedeco.hdf5.PredType;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,7 +77,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link ModelLoadException}s naming the object. Close to free the image.
  */
 final class Hdf5File implements AutoCloseable {
-    private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     /** How far into the file the signature is looked for (it sits at 0, 512, 1024, ... after a user block). */
     private static final int HEAD_BYTES = 1 << 20;
 
@@ -122,8 +122,8 @@ final class Hdf5File implements AutoCloseable {
      */
     private static void checkSuperblock(String description, ByteBuffer head, long size) {
         int start = -1;
-        for (int offset = 0; offset + SIGNATURE.length <= head.limit(); offset = offset == 0 ? 512 : offset * 2) {
-            if (matchesSignature(head, offset)) {
+        for (int offset = 0; offset < head.limit(); offset = offset == 0 ? 512 : offset * 2) {
+            if (ModelFormat.hasHdf5Signature(head, offset)) {
                 start = offset;
                 break;
             }
@@ -162,15 +162,6 @@ final class Hdf5File implements AutoCloseable {
             throw new ModelLoadException(description + " is truncated: the HDF5 superblock says the file has "
                     + (start + eof) + " bytes, it has " + size);
         }
-    }
-
-    private static boolean matchesSignature(ByteBuffer bytes, int offset) {
-        for (int i = 0; i < SIGNATURE.length; i++) {
-            if (bytes.get(offset + i) != SIGNATURE[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** What the bytes are, for messages. */

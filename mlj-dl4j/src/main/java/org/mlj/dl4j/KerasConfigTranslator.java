@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.DType;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
@@ -151,7 +152,7 @@ final class KerasConfigTranslator {
 
     private static String tensorFlowAdvice() {
         return "Run it with the tensorflow backend (org.mlj:mlj-tensorflow) from a SavedModel instead: "
-                + "`python -m mlj_export bundle MODEL.keras OUT_DIR` writes a bundle that has one.";
+                + "`" + BundleManifest.EXPORT_COMMAND + "` writes a bundle that has one.";
     }
 
     /** Empty when DL4J imports the layer faithfully; else "" for an unknown class or ": why" for an unsupported option. */

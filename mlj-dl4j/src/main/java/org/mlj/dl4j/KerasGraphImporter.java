@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -48,7 +49,12 @@ final class KerasGraphImporter {
      * @param network the initialised network holding the file's weights
      * @param activationTypes the output type of every vertex (inputs included), by vertex name
      */
-    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes) {
+    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes) implements AutoCloseable {
+        /** Frees the network's native memory (parameters, workspaces); for a network that will not be used. */
+        @Override
+        public void close() {
+            network.close();
+        }
     }
 
     /**
@@ -59,18 +65,27 @@ final class KerasGraphImporter {
      * @throws UnsupportedModelException if DL4J rejects part of the config
      */
     static ImportedGraph importGraph(KerasGraph graph, KerasFile file, Duration timeout) {
-        FutureTask<ImportedGraph> task = new FutureTask<>(() -> build(graph, file));
+        AtomicBoolean abandoned = new AtomicBoolean();
+        FutureTask<ImportedGraph> task = new FutureTask<>(() -> {
+            ImportedGraph imported = build(graph, file);
+            if (abandoned.get()) {
+                imported.close();
+            }
+            return imported;
+        });
         Thread worker = new Thread(task, "mlj-dl4j-import");
         worker.setDaemon(true);
         worker.start();
         try {
             return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            abandoned.set(true);
             task.cancel(true);
             throw new ModelLoadException("The DL4J import of " + file.description() + " did not finish within "
-                    + timeout.toSeconds() + " s and was abandoned (raise the LoadOptions property "
-                    + KerasBackend.IMPORT_TIMEOUT_PROPERTY + " if the model is just large)", e);
+                    + timeout.toSeconds() + " s and was abandoned (raise the load option "
+                    + Dl4jBackend.IMPORT_TIMEOUT.key() + " if the model is just large)", e);
         } catch (InterruptedException e) {
+            abandoned.set(true);
             task.cancel(true);
             Thread.currentThread().interrupt();
             throw new ModelLoadException("Interrupted while importing " + file.description(), e);
@@ -108,14 +123,20 @@ final class KerasGraphImporter {
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
         ComputationGraph network = new ComputationGraph(configuration);
         network.init();
-        checkShapes(network, kerasLayers, file);
-        KerasModelUtils.copyWeightsToModel(network, kerasLayers);
-        InputType[] inputTypes = configuration.getNetworkInputs().stream()
-                .map(name -> keras.getOutputTypes().get(name)).toArray(InputType[]::new);
-        Map<String, InputType> types = configuration.clone().getLayerActivationTypes(false, false, inputTypes);
-        LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
-                network.numParams());
-        return new ImportedGraph(network, types);
+        ImportedGraph imported = new ImportedGraph(network, Map.of());
+        try {
+            checkShapes(network, kerasLayers, file);
+            KerasModelUtils.copyWeightsToModel(network, kerasLayers);
+            InputType[] inputTypes = configuration.getNetworkInputs().stream()
+                    .map(name -> keras.getOutputTypes().get(name)).toArray(InputType[]::new);
+            Map<String, InputType> types = configuration.clone().getLayerActivationTypes(false, false, inputTypes);
+            LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
+                    network.numParams());
+            return new ImportedGraph(network, types);
+        } catch (RuntimeException | Error e) {
+            imported.close();
+            throw e;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlj.api.bundle.ReferenceBatch;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
@@ -27,14 +28,13 @@ class Dl4jModelConcurrencyTest {
     @ParameterizedTest
     @ValueSource(strings = {"mnist_cnn", "imdb_lstm"})
     void concurrentPredictionsEqualSequentialOnes(String name) throws Exception {
-        List<ModelFixtures.ReferenceBatch> batches = ModelFixtures.references(ModelFixtures.model(name));
-        LoadOptions options = LoadOptions.builder().backend("dl4j").property(KerasBackend.POOL_SIZE_PROPERTY, "4").build();
+        List<ReferenceBatch> batches = ModelFixtures.references(ModelFixtures.model(name));
+        LoadOptions options = LoadOptions.builder().backend("dl4j").option(Dl4jBackend.POOL_SIZE.key(), "4").build();
         try (Model model = Models.load(ModelFixtures.model(name), options)) {
             List<Map<String, Tensor>> expected = new ArrayList<>();
-            for (ModelFixtures.ReferenceBatch batch : batches) {
-                try (Outputs outputs = model.predict(batch.inputs())) {
-                    expected.add(outputs.asMap());
-                }
+            for (ReferenceBatch batch : batches) {
+                Outputs outputs = model.predict(batch.inputs());
+                expected.add(outputs.asMap());
             }
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             try {
@@ -44,9 +44,8 @@ class Dl4jModelConcurrencyTest {
                     Callable<Integer> calls = () -> {
                         for (int call = 0; call < CALLS_PER_THREAD; call++) {
                             int index = (offset + call) % batches.size();
-                            try (Outputs outputs = model.predict(batches.get(index).inputs())) {
-                                assertThat(outputs.asMap()).isEqualTo(expected.get(index));
-                            }
+                            Outputs outputs = model.predict(batches.get(index).inputs());
+                            assertThat(outputs.asMap()).isEqualTo(expected.get(index));
                         }
                         return CALLS_PER_THREAD;
                     };

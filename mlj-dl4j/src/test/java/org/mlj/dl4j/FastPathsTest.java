@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlj.api.bundle.ReferenceBatch;
 import org.mlj.api.InvalidInputException;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
@@ -29,36 +30,34 @@ class FastPathsTest {
     private static final double TOLERANCE = 1e-5;
     private static final LoadOptions FUSED = LoadOptions.builder().backend("dl4j").build();
     private static final LoadOptions UNFUSED = LoadOptions.builder().backend("dl4j")
-            .property(KerasBackend.FUSED_LSTM_PROPERTY, "false").build();
-    private static final LoadOptions PLAIN = UNFUSED.toBuilder().property(KerasBackend.DIRECT_DENSE_PROPERTY, "false").build();
+            .option(Dl4jBackend.FUSED_LSTM.key(), "false").build();
+    private static final LoadOptions PLAIN = UNFUSED.toBuilder().option(Dl4jBackend.DIRECT_DENSE.key(), "false").build();
 
     @Test
     void fusedLstmEqualsLayerByLayerPass() {
         Path bundle = ModelFixtures.model("imdb_lstm");
-        List<ModelFixtures.ReferenceBatch> batches = ModelFixtures.references(bundle);
-        assertThat(batches).extracting(ModelFixtures.ReferenceBatch::name).containsExactly("batch_1", "batch_32");
+        List<ReferenceBatch> batches = ModelFixtures.references(bundle);
+        assertThat(batches).extracting(ReferenceBatch::name).containsExactly("batch_1", "batch_32");
         try (Model fused = Models.load(bundle, FUSED); Model plain = Models.load(bundle, PLAIN)) {
-            assertThat(fused.details()).containsEntry(KerasBackend.FUSED_LSTM_DETAIL, "engaged (embedding, lstm)")
+            assertThat(fused.details()).containsEntry(Dl4jBackend.FUSED_LSTM_DETAIL, "engaged (embedding, lstm)")
                     .containsEntry("dl4j.forwardPass", "chain: fused lstmLayer (embedding, lstm), direct Dense (sentiment), "
                             + "other layers as DL4J vertices");
-            assertThat(plain.details()).containsEntry(KerasBackend.FUSED_LSTM_DETAIL, "off: LoadOptions property dl4j.fusedLstm=false")
+            assertThat(plain.details()).containsEntry(Dl4jBackend.FUSED_LSTM_DETAIL, "off: load option dl4j.fusedLstm=false")
                     .containsEntry("dl4j.forwardPass", "ComputationGraph");
-            for (ModelFixtures.ReferenceBatch batch : batches) {
+            for (ReferenceBatch batch : batches) {
                 String what = "imdb_lstm/" + batch.name();
-                try (Outputs expected = plain.predict(batch.inputs()); Outputs actual = fused.predict(batch.inputs())) {
-                    TensorAssertions.assertOutputsClose(actual, expected.asMap(), TOLERANCE, what + " fused vs plain");
-                    TensorAssertions.assertOutputsClose(actual, batch.outputs(), TOLERANCE, what + " fused vs Python");
-                }
+                Outputs expected = plain.predict(batch.inputs());
+                Outputs actual = fused.predict(batch.inputs());
+                TensorAssertions.assertOutputsClose(actual, expected.asMap(), TOLERANCE, what + " fused vs plain");
+                TensorAssertions.assertOutputsClose(actual, batch.outputs(), TOLERANCE, what + " fused vs Python");
                 List<String> layers = List.of("embedding", "lstm", "sentiment");
-                try (Outputs expected = plain.layerOutputs(batch.inputs(), layers);
-                     Outputs actual = fused.layerOutputs(batch.inputs(), layers)) {
-                    assertThat(actual.names()).containsExactlyElementsOf(layers);
-                    TensorAssertions.assertOutputsClose(actual, expected.asMap(), TOLERANCE, what + " layers fused vs plain");
-                    TensorAssertions.assertOutputsClose(actual, batch.layers(), TOLERANCE, what + " layers fused vs Python");
-                }
-                try (Outputs one = fused.layerOutputs(batch.inputs(), List.of("lstm"))) {
-                    TensorAssertions.assertClose(one.get("lstm"), batch.layers().get("lstm"), TOLERANCE, what + " lstm alone");
-                }
+                Outputs expectedLayers = plain.layerOutputs(batch.inputs(), layers);
+                Outputs actualLayers = fused.layerOutputs(batch.inputs(), layers);
+                assertThat(actualLayers.names()).containsExactlyElementsOf(layers);
+                TensorAssertions.assertOutputsClose(actualLayers, expectedLayers.asMap(), TOLERANCE, what + " layers fused vs plain");
+                TensorAssertions.assertOutputsClose(actualLayers, batch.layers(), TOLERANCE, what + " layers fused vs Python");
+                Outputs one = fused.layerOutputs(batch.inputs(), List.of("lstm"));
+                TensorAssertions.assertClose(one.get("lstm"), batch.layers().get("lstm"), TOLERANCE, what + " lstm alone");
             }
         }
     }
@@ -69,15 +68,14 @@ class FastPathsTest {
         Path bundle = ModelFixtures.model(name);
         try (Model direct = Models.load(bundle, UNFUSED); Model plain = Models.load(bundle, PLAIN)) {
             assertThat(direct.details().get("dl4j.forwardPass")).startsWith("chain: direct Dense (");
-            for (ModelFixtures.ReferenceBatch batch : ModelFixtures.references(bundle)) {
+            for (ReferenceBatch batch : ModelFixtures.references(bundle)) {
                 String what = name + "/" + batch.name();
-                try (Outputs expected = plain.predict(batch.inputs()); Outputs actual = direct.predict(batch.inputs())) {
-                    TensorAssertions.assertOutputsClose(actual, expected.asMap(), TOLERANCE, what + " direct vs plain");
-                    TensorAssertions.assertOutputsClose(actual, batch.outputs(), TOLERANCE, what + " direct vs Python");
-                }
-                try (Outputs actual = direct.layerOutputs(batch.inputs(), batch.layers().keySet())) {
-                    TensorAssertions.assertOutputsClose(actual, batch.layers(), TOLERANCE, what + " layers direct vs Python");
-                }
+                Outputs expected = plain.predict(batch.inputs());
+                Outputs actual = direct.predict(batch.inputs());
+                TensorAssertions.assertOutputsClose(actual, expected.asMap(), TOLERANCE, what + " direct vs plain");
+                TensorAssertions.assertOutputsClose(actual, batch.outputs(), TOLERANCE, what + " direct vs Python");
+                Outputs layers = direct.layerOutputs(batch.inputs(), batch.layers().keySet());
+                TensorAssertions.assertOutputsClose(layers, batch.layers(), TOLERANCE, what + " layers direct vs Python");
             }
         }
     }
@@ -95,10 +93,10 @@ class FastPathsTest {
 
     @Test
     void fusedLstmPropertyMustBeABoolean() {
-        LoadOptions options = LoadOptions.builder().backend("dl4j").property(KerasBackend.FUSED_LSTM_PROPERTY, "sometimes").build();
+        LoadOptions options = LoadOptions.builder().backend("dl4j").option(Dl4jBackend.FUSED_LSTM.key(), "sometimes").build();
         assertThatThrownBy(() -> Models.load(ModelFixtures.model("imdb_lstm"), options))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("dl4j.fusedLstm must be true or false, got 'sometimes'");
+                .hasMessage("Load option dl4j.fusedLstm must be a boolean (true or false), got 'sometimes'");
     }
 
     @Test
@@ -106,17 +104,15 @@ class FastPathsTest {
         assumeTrue(OneDnnHelpers.unavailable().isEmpty(), () -> "oneDNN helpers unavailable: " + OneDnnHelpers.unavailable());
         Path bundle = ModelFixtures.model("mnist_cnn");
         try (Model model = Models.load(bundle, FUSED)) {
-            assertThat(model.details()).containsEntry(KerasBackend.ONEDNN_HELPERS_DETAIL, "engaged (conv1, pool1, conv2, pool2)")
-                    .containsEntry(KerasBackend.FUSED_LSTM_DETAIL, "off: no LSTM layer")
+            assertThat(model.details()).containsEntry(Dl4jBackend.ONEDNN_HELPERS_DETAIL, "engaged (conv1, pool1, conv2, pool2)")
+                    .containsEntry(Dl4jBackend.FUSED_LSTM_DETAIL, "off: no LSTM layer")
                     .containsEntry("dl4j.forwardPass", "ComputationGraph");
-            for (ModelFixtures.ReferenceBatch batch : ModelFixtures.references(bundle)) {
+            for (ReferenceBatch batch : ModelFixtures.references(bundle)) {
                 String what = "mnist_cnn/" + batch.name();
-                try (Outputs outputs = model.predict(batch.inputs())) {
-                    TensorAssertions.assertOutputsClose(outputs, batch.outputs(), TOLERANCE, what);
-                }
-                try (Outputs layers = model.layerOutputs(batch.inputs(), batch.layers().keySet())) {
-                    TensorAssertions.assertOutputsClose(layers, batch.layers(), TOLERANCE, what + " layers");
-                }
+                Outputs outputs = model.predict(batch.inputs());
+                TensorAssertions.assertOutputsClose(outputs, batch.outputs(), TOLERANCE, what);
+                Outputs layers = model.layerOutputs(batch.inputs(), batch.layers().keySet());
+                TensorAssertions.assertOutputsClose(layers, batch.layers(), TOLERANCE, what + " layers");
             }
         }
     }
@@ -124,7 +120,7 @@ class FastPathsTest {
     @Test
     void oneDnnHelpersReportWhenThereIsNothingToHelp() {
         try (Model model = Models.load(ModelFixtures.model("mnist_ffnn"), FUSED)) {
-            assertThat(model.details().get(KerasBackend.ONEDNN_HELPERS_DETAIL))
+            assertThat(model.details().get(Dl4jBackend.ONEDNN_HELPERS_DETAIL))
                     .isIn("unused: no 2D convolution or pooling layer", "unavailable: " + OneDnnHelpers.unavailable().orElse(""));
         }
     }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.DigitImages;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
@@ -31,7 +32,7 @@ final class ActivationsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
     @Mixin
     MnistModelOption model;
@@ -64,11 +65,10 @@ final class ActivationsCommand implements Callable<Integer> {
             ClassScores.Score best = ClassScores.of(loaded.predict(input), 0, manifest.labels()).best();
             List<LayerInfo> layers = loaded.layers();
             String title = manifest.name() + " on " + image.getFileName() + ": " + best + " (" + loaded.backend() + ")";
-            try (Outputs activations = loaded.layerOutputs(inputs, layers.stream().map(LayerInfo::name).toList())) {
-                List<Path> files = renderer.render(out, title, input, layers, activations);
-                console.println(title);
-                files.forEach(file -> console.println("wrote " + file));
-            }
+            Outputs activations = loaded.layerOutputs(inputs, layers.stream().map(LayerInfo::name).toList());
+            List<Path> files = renderer.render(out, title, input, layers, activations);
+            console.println(title);
+            files.forEach(file -> console.println("wrote " + file));
         }
         return 0;
     }

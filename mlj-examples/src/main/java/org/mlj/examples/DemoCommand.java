@@ -12,14 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.DigitImages;
+import org.mlj.api.bundle.ReferenceBatch;
+import org.mlj.api.bundle.TensorComparison;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
-import org.mlj.api.NpyFile;
 import org.mlj.api.Outputs;
 import org.mlj.api.Tensor;
-import org.mlj.api.TextTokenizer;
-import org.mlj.api.TensorSpec;
+import org.mlj.api.bundle.TextTokenizer;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.ModelSource;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
     private final ModelLoader loader;
     private final Workspace workspace;
@@ -149,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
         return backend.name == null && !capable.isEmpty() ? capable : List.of(loader.choose(source, backend.loadOptions().build()));
     }
 
-    private Run run(BundleManifest manifest, String backendName, Tensor input) throws IOException {
+    private Run run(BundleManifest manifest, String backendName, Tensor input) {
         try (Model model = loader.load(manifest.directory(), backend.loadOptions().backend(backendName).build())) {
             Tensor predictions = model.predict(input);
             return new Run(predictions, maxAbsDiff(model, manifest), null);
@@ -159,26 +160,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The largest |backend - Python| over every output of the reference batch; infinite if a shape or dtype differs. */
-    private static double maxAbsDiff(Model model, BundleManifest manifest) throws IOException {
-        Path batch = manifest.directory().resolve("reference").resolve(REFERENCE_BATCH);
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
-        for (TensorSpec spec : manifest.inputSpecs()) {
-            inputs.put(spec.name(), NpyFile.read(batch.resolve("inputs").resolve(spec.name() + ".npy")));
-        }
+    private static double maxAbsDiff(Model model, BundleManifest manifest) {
+        ReferenceBatch batch = ReferenceBatch.read(manifest, REFERENCE_BATCH);
+        Outputs outputs = model.predict(batch.inputs());
         double worst = 0;
-        try (Outputs outputs = model.predict(inputs)) {
-            for (TensorSpec spec : manifest.outputSpecs()) {
-                Tensor expected = NpyFile.read(batch.resolve("outputs").resolve(spec.name() + ".npy"));
-                Tensor actual = outputs.get(spec.name());
-                if (actual.dtype() != expected.dtype() || !actual.shape().equals(expected.shape())) {
-                    return Double.POSITIVE_INFINITY;
-                }
-                double[] a = actual.toDoubles();
-                double[] e = expected.toDoubles();
-                for (int i = 0; i < a.length; i++) {
-                    double diff = Math.abs(a[i] - e[i]);
-                    worst = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : Math.max(worst, diff);
-                }
+        for (Map.Entry<String, Tensor> expected : batch.outputs().entrySet()) {
+            try {
+                worst = Math.max(worst, TensorComparison.of(outputs.get(expected.getKey()), expected.getValue()).maxAbsDiff());
+            } catch (IllegalArgumentException shapeOrDtype) {
+                return Double.POSITIVE_INFINITY;
             }
         }
         return worst;

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.DigitImages;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
 import org.mlj.api.Tensor;
@@ -38,7 +39,7 @@ final class DigitsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
     @Mixin
     MnistModelOption model;

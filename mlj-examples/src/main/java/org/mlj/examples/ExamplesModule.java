@@ -1,7 +1,7 @@
 package org.mlj.examples;
 
 import com.google.inject.AbstractModule;
-import org.mlj.api.MljModule;
+import org.mlj.api.guice.MljModule;
 
 /**
  * Guice wiring of the command line: the {@link org.mlj.api.ModelLoader} of {@link MljModule} over

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.mlj.api.BundleManifest;
-import org.mlj.api.BundleManifest.ImagePreprocessing;
-import org.mlj.api.BundleManifest.Preprocessing;
-import org.mlj.api.BundleManifest.TextPreprocessing;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.BundleManifest.ImagePreprocessing;
+import org.mlj.api.bundle.BundleManifest.Preprocessing;
+import org.mlj.api.bundle.BundleManifest.TextPreprocessing;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
@@ -21,6 +21,8 @@ import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.ModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,10 +40,14 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
-    @Parameters(paramLabel = "PATH", description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
+    @Parameters(paramLabel = "PATH", arity = "0..1",
+            description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
     Path path;
+
+    @Option(names = "--options", description = "List every backend's load options (key, type, default, meaning) and exit.")
+    boolean options;
 
     private final ModelLoader loader;
 
@@ -53,6 +59,13 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (options) {
+            printOptions(out);
+            return 0;
+        }
+        if (path == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: 'PATH' (or give --options)");
+        }
         ModelSource source = ModelSource.of(path);
         String capable = loader.backends().stream().filter(b -> b.canLoad(source)).map(Backend::name)
                 .collect(Collectors.joining(", "));
@@ -70,9 +83,20 @@ final class InspectCommand implements Callable<Integer> {
             }
             printLayers(out, model);
             printMap(out, "Details:", model.details());
-            model.manifest().ifPresent(manifest -> printManifest(out, manifest));
+            source.manifest().ifPresent(manifest -> printManifest(out, manifest));
         }
         return 0;
+    }
+
+    private void printOptions(PrintWriter out) {
+        for (Backend each : loader.backends()) {
+            out.println("Load options of backend " + each.name() + " (" + each.artifact() + "):");
+            if (each.options().isEmpty()) {
+                out.println("  (none)");
+            }
+            each.options().forEach(option -> out.println("  " + option));
+        }
+        out.println("Give them with --option KEY=VALUE (API: LoadOptions.builder().option(key, value)).");
     }
 
     private static void printSpecs(PrintWriter out, String title, List<TensorSpec> specs) {

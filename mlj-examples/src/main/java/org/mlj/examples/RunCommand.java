@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
-import org.mlj.api.NpyFile;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Outputs;
 import org.mlj.api.Tensor;
 import picocli.CommandLine.Command;
@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
@@ -68,13 +68,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Model loaded = loader.load(model, options)) {
             Files.createDirectories(outdir);
-            try (Outputs outputs = loaded.predict(loaded.signature().name(), tensors)) {
-                write(outputs, out);
-            }
+            Outputs outputs = loaded.predict(loaded.signature().name(), tensors);
+            write(outputs, out);
             if (!layers.isEmpty()) {
-                try (Outputs activations = loaded.layerOutputs(tensors, layers)) {
-                    write(activations, out);
-                }
+                Outputs activations = loaded.layerOutputs(tensors, layers);
+                write(activations, out);
             }
         }
         return 0;

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.Model;
 import org.mlj.api.ModelLoader;
 import org.mlj.api.Tensor;
-import org.mlj.api.TextTokenizer;
+import org.mlj.api.bundle.TextTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +35,7 @@ final class SentimentCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    BackendOption backend;
+    BackendChoice backend;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "The review; several words are joined with spaces.")
     List<String> words = List.of();

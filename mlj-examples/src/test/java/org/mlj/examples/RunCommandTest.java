@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mlj.api.NpyFile;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 import org.mlj.api.testing.ModelFixtures;
 import org.mlj.api.testing.TensorAssertions;

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.mlj.api.MljException;
+import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
 import org.tensorflow.TensorFlow;
@@ -60,6 +61,31 @@ final class SavedModelDiagnosis {
     }
 
     /**
+     * Checks, before the native load, that the meta graph tagged {@code tags} has a signature named
+     * {@code name}. Problems that the native load itself reports better (a corrupt file, missing tags)
+     * are left to it.
+     *
+     * @throws ModelLoadException if there is no such signature, listing the ones there are
+     */
+    static void requireSignature(Path directory, List<String> tags, String name) {
+        SavedModel savedModel;
+        try {
+            savedModel = read(directory);
+        } catch (IOException e) {
+            return;
+        }
+        savedModel.getMetaGraphsList().stream()
+                .filter(graph -> Set.copyOf(graph.getMetaInfoDef().getTagsList()).equals(Set.copyOf(tags)))
+                .findFirst()
+                .map(graph -> graph.getSignatureDefMap().keySet())
+                .filter(names -> !names.contains(name))
+                .ifPresent(names -> {
+                    throw new ModelLoadException("Unknown signature '" + name + "'; the model has "
+                            + names.stream().filter(n -> !n.startsWith("__")).sorted().toList());
+                });
+    }
+
+    /**
      * The exception to throw for a failed load.
      *
      * @param directory the SavedModel directory
@@ -84,7 +110,7 @@ final class SavedModelDiagnosis {
         if (metaGraph.isEmpty()) {
             return new ModelLoadException("SavedModel " + directory + " has no meta graph tagged " + tags + "; its tag-sets are "
                     + savedModel.getMetaGraphsList().stream().map(graph -> graph.getMetaInfoDef().getTagsList()).toList()
-                    + ": pass one with LoadOptions.builder().tags(...)", failure);
+                    + ": pass one with the load option " + TensorFlowBackend.TAGS.key(), failure);
         }
         List<String> unknownOps = unknownOps(metaGraph.get());
         if (!unknownOps.isEmpty()) {
@@ -102,14 +128,14 @@ final class SavedModelDiagnosis {
     }
 
     private static SavedModel read(Path directory) throws IOException {
-        Path binary = directory.resolve("saved_model.pb");
+        Path binary = directory.resolve(ModelFormat.SAVED_MODEL_FILE);
         if (Files.isRegularFile(binary)) {
             try (InputStream in = Files.newInputStream(binary)) {
                 return SavedModel.parseFrom(in);
             }
         }
         SavedModel.Builder builder = SavedModel.newBuilder();
-        try (Reader in = Files.newBufferedReader(directory.resolve("saved_model.pbtxt"), StandardCharsets.UTF_8)) {
+        try (Reader in = Files.newBufferedReader(directory.resolve(ModelFormat.SAVED_MODEL_TEXT_FILE), StandardCharsets.UTF_8)) {
             TextFormat.merge(in, builder);
         }
         return builder.build();

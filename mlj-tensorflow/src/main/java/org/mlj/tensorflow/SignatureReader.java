@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.DType;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
@@ -133,13 +133,15 @@ final class SignatureReader {
         List<TensorSpec> outputSpecs = ordered(outputs, true).stream().map(key -> spec(key, outputs.get(key))).toList();
         if (manifest.isPresent()) {
             BundleManifest bundle = manifest.get();
+            String where = "signature '" + name + "' of its saved_model";
             if (name.equals(bundle.defaultSignature())) {
-                inputSpecs = fromManifest(name, "inputs", bundle.inputSpecs(), inputSpecs);
-                outputSpecs = fromManifest(name, "outputs", bundle.outputSpecs(), outputSpecs);
+                bundle.requireSignature(where, inputSpecs, outputSpecs);
+                inputSpecs = bundle.inputSpecs();
+                outputSpecs = bundle.outputSpecs();
             } else if (bundle.layerOutputsSignature().filter(name::equals).isPresent()) {
-                List<TensorSpec> layers = bundle.layerInfos().stream()
+                bundle.requireLayers(where, outputSpecs);
+                outputSpecs = bundle.layerInfos().stream()
                         .map(layer -> TensorSpec.of(layer.name(), layer.dtype(), layer.outputShape())).toList();
-                outputSpecs = fromManifest(name, "layers", layers, outputSpecs);
             }
         }
         List<Output<?>> feeds = inputSpecs.stream().<Output<?>>map(spec -> tensor(inputs.get(spec.name()))).toList();
@@ -155,19 +157,6 @@ final class SignatureReader {
             throw new ModelLoadException("SavedModel " + path + " names tensor '" + info.getName()
                     + "' in a signature, but its graph has no such tensor: " + e.getMessage(), e);
         }
-    }
-
-    /** The manifest's specs, after checking that they name the same tensors with the same dtypes as the SavedModel. */
-    private List<TensorSpec> fromManifest(String signature, String what, List<TensorSpec> declared, List<TensorSpec> found) {
-        Map<String, DType> foundTypes = found.stream().collect(Collectors.toMap(TensorSpec::name, TensorSpec::dtype));
-        Map<String, DType> declaredTypes = declared.stream().collect(Collectors.toMap(TensorSpec::name, TensorSpec::dtype, (a, b) -> a));
-        if (!foundTypes.equals(declaredTypes) || declared.size() != found.size()) {
-            throw new ModelLoadException("Bundle " + path + " is inconsistent: mlj.json lists " + what + " "
-                    + declared.stream().map(s -> s.name() + ": " + s.dtype()).toList() + " but signature '" + signature
-                    + "' of its saved_model has " + found.stream().map(s -> s.name() + ": " + s.dtype()).toList()
-                    + "; re-export it with python -m mlj_export bundle MODEL.keras OUT_DIR");
-        }
-        return declared;
     }
 
     private static TensorSpec spec(String key, TensorInfo info) {

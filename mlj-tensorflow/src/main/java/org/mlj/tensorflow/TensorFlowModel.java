@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.InvalidInputException;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.LoadOptions;
@@ -29,9 +29,9 @@ import org.tensorflow.types.TBool;
 
 /**
  * A SavedModel loaded into a TensorFlow session (TensorFlow Java; the runtime version is in
- * {@link #details()}), as {@link SavedModelBackend} returns it.
+ * {@link #details()}), as {@link TensorFlowBackend} returns it.
  *
- * <p>Every signature of the SavedModel is listed, named and ordered as {@link SavedModelBackend}
+ * <p>Every signature of the SavedModel is listed, named and ordered as {@link TensorFlowBackend}
  * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
  * only the layers asked for. {@link #details()} reports {@code tensorflow_version}, {@code saved_model}
  * (the directory loaded), {@code tags}, {@code intra_op_threads} and {@code inter_op_threads}
@@ -44,8 +44,6 @@ import org.tensorflow.types.TBool;
  * owns the session and graph; {@link #close()} frees them.
  */
 public final class TensorFlowModel extends AbstractModel {
-    private static final String EXPORT_HINT = "python -m mlj_export bundle MODEL.keras OUT_DIR";
-
     private final SavedModelBundle bundle;
     private final Session session;
     private final Map<String, BoundSignature> signaturesByName;
@@ -56,7 +54,7 @@ public final class TensorFlowModel extends AbstractModel {
     private TensorFlowModel(ModelSource source, SavedModelBundle bundle, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
                             String layerOutputsUnsupported, Map<String, String> details) {
-        super(SavedModelBackend.NAME, source, signatures, layers);
+        super(TensorFlowBackend.NAME, source, signatures, layers);
         this.bundle = bundle;
         this.session = bundle.session();
         this.signaturesByName = signaturesByName;
@@ -78,14 +76,14 @@ public final class TensorFlowModel extends AbstractModel {
         new SignatureReader(source.path(), bundle.graph(), manifest).read(bundle.metaGraphDef(), options.signature())
                 .forEach(bound -> byName.put(bound.name(), bound));
         List<Signature> signatures = withDefaultFirst(byName.values().stream().map(BoundSignature::signature).toList(),
-                options.signature(), manifest.map(BundleManifest::defaultSignature).orElse("serving_default"));
+                options.signature(), manifest.map(BundleManifest::defaultSignature).orElse(Signature.DEFAULT_NAME));
 
         Optional<String> layerSignatureName = manifest.flatMap(BundleManifest::layerOutputsSignature);
         BoundSignature layerSignature = layerSignatureName.map(byName::get).orElse(null);
         if (layerSignatureName.isPresent() && layerSignature == null) {
             throw new ModelLoadException("Bundle " + source.path() + " is inconsistent: mlj.json names signature '"
                     + layerSignatureName.get() + "' for layer outputs, but its saved_model has " + byName.keySet()
-                    + "; re-export it with " + EXPORT_HINT);
+                    + "; re-export it with " + BundleManifest.EXPORT_COMMAND);
         }
         List<LayerInfo> layers = layerSignature == null ? List.of() : manifest.orElseThrow().layerInfos();
 
@@ -93,18 +91,18 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("tensorflow_version", TensorFlow.version());
         details.put("saved_model", directory.toString());
         details.put("tags", String.join(",", tags));
-        details.put("intra_op_threads", threads(options.intraOpThreads()));
-        details.put("inter_op_threads", threads(options.interOpThreads()));
+        details.put("intra_op_threads", threads(TensorFlowBackend.INTRA_OP_THREADS.get(options)));
+        details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
         return new TensorFlowModel(source, bundle, signatures, Map.copyOf(byName), layers, layerSignature,
                 layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details));
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
         if (source.manifest().isPresent()) {
-            return "bundle " + source.path() + " names no layer_outputs signature in mlj.json; re-export it with " + EXPORT_HINT;
+            return "bundle " + source.path() + " names no layer_outputs signature in mlj.json; re-export it with " + BundleManifest.EXPORT_COMMAND;
         }
         return "SavedModel " + directory + " has no layer names and order (only an mlj bundle's mlj.json and its layer_outputs "
-                + "signature carry them); export a bundle with " + EXPORT_HINT + " and load that directory";
+                + "signature carry them); export a bundle with " + BundleManifest.EXPORT_COMMAND + " and load that directory";
     }
 
     private static String threads(int count) {

@@ -127,7 +127,7 @@ class SavedModelDiagnosisTest {
     }
 
     private static void load(Path path) {
-        new SavedModelBackend().load(new ModelSource(path, ModelFormat.SAVED_MODEL, Optional.empty()), LoadOptions.defaults());
+        new TensorFlowBackend().load(new ModelSource(path, ModelFormat.SAVED_MODEL, Optional.empty()), LoadOptions.defaults());
     }
 
     private Path copy(Path source) throws IOException {

@@ -63,16 +63,15 @@ class TensorConversionTest {
             inputs.put("b", Tensor.ofBooleans(new boolean[] {true, false, true, false, false, true}, 2, 3));
             inputs.put("u8", Tensor.ofUint8(new byte[] {0, 1, (byte) 254, (byte) 255, 100, 7}, 2, 3));
             inputs.put("s", Tensor.ofStrings(new String[] {"mlj", "", "héllo 日本"}, 3));
-            try (Outputs outputs = model.predict(inputs)) {
-                assertThat(outputs.get("f32_out")).isEqualTo(Tensor.ofFloats(new float[] {3, -4, 0, 6.5f, 2e30f, -1}, 2, 3));
-                assertThat(outputs.get("f64_out")).isEqualTo(Tensor.ofDoubles(new double[] {2 * Math.PI, -4, 0, 2e300, 8, -1}, 2, 3));
-                assertThat(outputs.get("i32_out")).isEqualTo(Tensor.ofInts(new int[] {2, 0, Integer.MIN_VALUE, 1, 42, -6}, 2, 3));
-                assertThat(outputs.get("i64_out")).isEqualTo(Tensor.ofLongs(new long[] {2, 0, Long.MIN_VALUE, 1, (1L << 40) + 1, -6}, 2, 3));
-                assertThat(outputs.get("b_out")).isEqualTo(Tensor.ofBooleans(new boolean[] {false, true, false, true, true, false}, 2, 3));
-                assertThat(outputs.get("u8_out")).isEqualTo(Tensor.ofUint8(new byte[] {1, 2, (byte) 255, 0, 101, 8}, 2, 3));
-                assertThat(outputs.get("s_out").toStringArray()).containsExactly("mlj!", "!", "héllo 日本!");
-                assertThat(outputs.get("s_len")).isEqualTo(Tensor.ofInts(new int[] {3, 0, "héllo 日本".getBytes(StandardCharsets.UTF_8).length}, 3));
-            }
+            Outputs outputs = model.predict(inputs);
+            assertThat(outputs.get("f32_out")).isEqualTo(Tensor.ofFloats(new float[] {3, -4, 0, 6.5f, 2e30f, -1}, 2, 3));
+            assertThat(outputs.get("f64_out")).isEqualTo(Tensor.ofDoubles(new double[] {2 * Math.PI, -4, 0, 2e300, 8, -1}, 2, 3));
+            assertThat(outputs.get("i32_out")).isEqualTo(Tensor.ofInts(new int[] {2, 0, Integer.MIN_VALUE, 1, 42, -6}, 2, 3));
+            assertThat(outputs.get("i64_out")).isEqualTo(Tensor.ofLongs(new long[] {2, 0, Long.MIN_VALUE, 1, (1L << 40) + 1, -6}, 2, 3));
+            assertThat(outputs.get("b_out")).isEqualTo(Tensor.ofBooleans(new boolean[] {false, true, false, true, true, false}, 2, 3));
+            assertThat(outputs.get("u8_out")).isEqualTo(Tensor.ofUint8(new byte[] {1, 2, (byte) 255, 0, 101, 8}, 2, 3));
+            assertThat(outputs.get("s_out").toStringArray()).containsExactly("mlj!", "!", "héllo 日本!");
+            assertThat(outputs.get("s_len")).isEqualTo(Tensor.ofInts(new int[] {3, 0, "héllo 日本".getBytes(StandardCharsets.UTF_8).length}, 3));
         }
     }
 }

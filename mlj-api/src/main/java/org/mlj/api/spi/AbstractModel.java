@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.BundleInfo;
 import org.mlj.api.InvalidInputException;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.Model;
@@ -102,8 +103,8 @@ public abstract class AbstractModel implements Model {
     }
 
     @Override
-    public Optional<BundleManifest> manifest() {
-        return source.manifest();
+    public Optional<BundleInfo> bundle() {
+        return source.manifest().map(BundleManifest::info);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.mlj.api.spi;
 
+import java.util.List;
 import java.util.Set;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
@@ -41,7 +42,18 @@ public interface Backend {
     }
 
     /**
-     * Loads a model.
+     * The load options this backend understands, each keyed {@code <name>.<option>}. The loader
+     * refuses any other key, and any value that does not parse, before {@link #load} is called. The
+     * default is none.
+     */
+    default List<BackendOption<?>> options() {
+        return List.of();
+    }
+
+    /**
+     * Loads a model. The options' keys and values have been checked against {@link #options()}.
+     * An implementation checks what it can without native code first (signature names, files), and
+     * releases every native resource it allocated when a later step fails.
      *
      * @throws org.mlj.api.ModelLoadException if it cannot be loaded (the message says why)
      * @throws org.mlj.api.UnsupportedModelException if the model uses what this backend cannot run

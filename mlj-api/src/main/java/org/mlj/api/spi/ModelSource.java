@@ -3,7 +3,7 @@ package org.mlj.api.spi;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.ModelFormat;
 
 /**

@@ -18,6 +18,7 @@ import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.Backend;
+import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
 
 /**
@@ -51,6 +52,13 @@ public final class DoublingBackend implements Backend {
     @Override
     public int priority(ModelFormat format) {
         return 10;
+    }
+
+    /** A declared option of each kind, so that the loader's checks can be tested. */
+    @Override
+    public List<BackendOption<?>> options() {
+        return List.of(BackendOption.integer("doubling.threads", 0, 0, "threads"),
+                BackendOption.bool("doubling.fast", true, "whether to be fast"));
     }
 
     @Override

@@ -8,9 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.LayerInfo;
-import org.mlj.api.NpyFile;
+import org.mlj.api.bundle.ReferenceBatch;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 
@@ -58,39 +59,9 @@ public final class ModelFixtures {
         }
     }
 
-    /** One Python reference batch: inputs, outputs and layer outputs by name, in manifest order. */
-    public record ReferenceBatch(String name, Path directory, Map<String, Tensor> inputs, Map<String, Tensor> outputs,
-                                 Map<String, Tensor> layers) {
-        /** Number of examples. */
-        public long size() {
-            return inputs.values().iterator().next().shape().dim(0);
-        }
-    }
-
     /** Reads every reference batch of a bundle, smallest first; fails if a listed file is missing. */
     public static List<ReferenceBatch> references(Path bundle) {
-        BundleManifest manifest = BundleManifest.read(bundle);
-        List<Path> dirs = manifest.referenceBatches();
-        if (dirs.isEmpty()) {
-            throw new AssertionError("Bundle " + bundle + " lists no reference batches");
-        }
-        return dirs.stream().map(dir -> readBatch(manifest, dir)).toList();
-    }
-
-    private static ReferenceBatch readBatch(BundleManifest manifest, Path dir) {
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
-        for (TensorSpec spec : manifest.inputSpecs()) {
-            inputs.put(spec.name(), npy(dir.resolve("inputs").resolve(spec.name() + ".npy")));
-        }
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
-        for (TensorSpec spec : manifest.outputSpecs()) {
-            outputs.put(spec.name(), npy(dir.resolve("outputs").resolve(spec.name() + ".npy")));
-        }
-        Map<String, Tensor> layers = new LinkedHashMap<>();
-        for (LayerInfo layer : manifest.layerInfos()) {
-            layers.put(layer.name(), npy(dir.resolve("layers").resolve(layer.name() + ".npy")));
-        }
-        return new ReferenceBatch(dir.getFileName().toString(), dir, inputs, outputs, layers);
+        return ReferenceBatch.readAll(BundleManifest.read(bundle));
     }
 
     /** Reads a {@code .npy} file that must exist. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.mlj.api.DType;
 import org.mlj.api.Outputs;
 import org.mlj.api.Tensor;
+import org.mlj.api.bundle.TensorComparison;
 
 /** Assertions on tensors shared by the test suites of every module: shape and dtype first, then values. */
 public final class TensorAssertions {

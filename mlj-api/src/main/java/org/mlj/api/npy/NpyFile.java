@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.npy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mlj.api.Tensor;
+import org.mlj.api.Shape;
+import org.mlj.api.DType;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0) as {@link Tensor}s,

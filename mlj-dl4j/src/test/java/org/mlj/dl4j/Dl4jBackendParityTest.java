@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.ReferenceBatch;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
@@ -28,7 +29,7 @@ import org.mlj.api.testing.TensorAssertions;
  * The committed bundles, loaded from the bundle directory, its {@code model.keras} and its
  * {@code model.h5}, against the Python reference outputs and per-layer outputs of every batch.
  */
-class KerasBackendParityTest {
+class Dl4jBackendParityTest {
     private static final double TOLERANCE = 1e-5;
     private static final LoadOptions DL4J = LoadOptions.builder().backend("dl4j").build();
     private static final List<String> SUMMARY = new ArrayList<>();
@@ -59,23 +60,21 @@ class KerasBackendParityTest {
                     manifest.layerInfos().stream().map(LayerInfo::outputShape).toList());
             assertThat(model.supportsLayerOutputs()).isTrue();
 
-            for (ModelFixtures.ReferenceBatch batch : ModelFixtures.references(bundle)) {
+            for (ReferenceBatch batch : ModelFixtures.references(bundle)) {
                 String what = name + "/" + file + "/" + batch.name();
                 Map<String, Double> diffs = new LinkedHashMap<>();
-                try (Outputs outputs = model.predict(batch.inputs())) {
-                    TensorAssertions.assertOutputsClose(outputs, batch.outputs(), TOLERANCE, what);
-                    batch.outputs().forEach((output, expected) -> diffs.put(output,
-                            TensorAssertions.assertClose(outputs.get(output), expected, TOLERANCE, what).maxAbsDiff()));
+                Outputs outputs = model.predict(batch.inputs());
+                TensorAssertions.assertOutputsClose(outputs, batch.outputs(), TOLERANCE, what);
+                batch.outputs().forEach((output, expected) -> diffs.put(output,
+                        TensorAssertions.assertClose(outputs.get(output), expected, TOLERANCE, what).maxAbsDiff()));
+                Outputs layers = model.layerOutputs(batch.inputs(), batch.layers().keySet());
+                assertThat(layers.names()).containsExactlyElementsOf(batch.layers().keySet());
+                double worstLayer = 0;
+                for (Map.Entry<String, Tensor> layer : batch.layers().entrySet()) {
+                    worstLayer = Math.max(worstLayer, TensorAssertions.assertClose(layers.get(layer.getKey()),
+                            layer.getValue(), TOLERANCE, what + " layer '" + layer.getKey() + "'").maxAbsDiff());
                 }
-                try (Outputs layers = model.layerOutputs(batch.inputs(), batch.layers().keySet())) {
-                    assertThat(layers.names()).containsExactlyElementsOf(batch.layers().keySet());
-                    double worstLayer = 0;
-                    for (Map.Entry<String, Tensor> layer : batch.layers().entrySet()) {
-                        worstLayer = Math.max(worstLayer, TensorAssertions.assertClose(layers.get(layer.getKey()),
-                                layer.getValue(), TOLERANCE, what + " layer '" + layer.getKey() + "'").maxAbsDiff());
-                    }
-                    diffs.put("layers", worstLayer);
-                }
+                diffs.put("layers", worstLayer);
                 SUMMARY.add(what + " max abs diff " + diffs);
             }
         }

@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlj.api.testing.ModelFixtures;
+import org.mlj.api.Tensor;
+import org.mlj.api.ModelLoadException;
 
 class TextTokenizerBundleTest {
     private static final List<String> VOCABULARY = List.of("<pad>", "<oov>", "the", "movie", "was", "great", "isn't",

@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -14,11 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.mlj.api.BundleInfo;
+import org.mlj.api.DType;
+import org.mlj.api.LayerInfo;
+import org.mlj.api.ModelFormat;
+import org.mlj.api.ModelLoadException;
+import org.mlj.api.Shape;
+import org.mlj.api.Signature;
+import org.mlj.api.TensorSpec;
 
 /**
  * The manifest ({@code mlj.json}) of an mlj bundle, as written by {@code python -m mlj_export bundle}:
  * inputs and outputs in model order, layers, labels, preprocessing, training metrics and the Python
  * reference batches. The format is described in {@code docs/bundle-format.md}.
+ *
+ * <p>This is the bundle's JSON schema, for backends and tools; applications read what they need through
+ * {@link org.mlj.api.Model#bundle()} ({@link BundleInfo}), which does not change when the schema grows.
  *
  * <p>Immutable and thread-safe. Read with {@link #read(Path)}.
  *
@@ -62,6 +74,8 @@ public record BundleManifest(
     public static final String FORMAT = "mlj-bundle";
     /** The manifest version this release reads. */
     public static final int FORMAT_VERSION = 1;
+    /** The command that writes a bundle, for messages that tell a user to (re-)export one. */
+    public static final String EXPORT_COMMAND = "python -m mlj_export bundle MODEL.keras OUT_DIR";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -99,7 +113,7 @@ public record BundleManifest(
         }
         if (parsed.formatVersion() != FORMAT_VERSION) {
             throw new ModelLoadException("Bundle manifest " + file + " has format_version " + parsed.formatVersion()
-                    + "; this mlj reads version " + FORMAT_VERSION + " (re-export with a matching mlj_export)");
+                    + "; this mlj reads version " + FORMAT_VERSION + " (re-export with a matching mlj_export: " + EXPORT_COMMAND + ")");
         }
         if (parsed.inputs().isEmpty() || parsed.outputs().isEmpty()) {
             throw new ModelLoadException("Bundle manifest " + file + " lists no inputs or no outputs");
@@ -125,9 +139,55 @@ public record BundleManifest(
         return Files.exists(path) ? Optional.of(path) : Optional.empty();
     }
 
+    /** What a user needs from this manifest, as {@link org.mlj.api.Model#bundle()} returns it. */
+    public BundleInfo info() {
+        return new BundleInfo(name, description, labels, versions);
+    }
+
+    /**
+     * Checks that the model a backend found in this bundle has the inputs and outputs the manifest
+     * describes: the same names, each with the same dtype. Every backend calls this and
+     * {@link #requireLayers}, with what its own runtime reports, before it uses the manifest's order,
+     * shapes and layouts; both apply the same rule.
+     *
+     * @param where what the backend read, for the message, e.g. {@code model.keras}
+     * @param inputs the model's inputs, in any order
+     * @param outputs the model's outputs, in any order
+     * @throws ModelLoadException naming the difference and how to fix it
+     */
+    public void requireSignature(String where, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        requireSame(where, "inputs", inputSpecs(), inputs);
+        requireSame(where, "outputs", outputSpecs(), outputs);
+    }
+
+    /**
+     * Checks that the model a backend found in this bundle has the layers the manifest lists (input
+     * layers excluded): the same names, each with the same dtype.
+     *
+     * @param where what the backend read, for the message
+     * @param layers the model's layers, in any order
+     * @throws ModelLoadException naming the difference and how to fix it
+     */
+    public void requireLayers(String where, List<TensorSpec> layers) {
+        requireSame(where, "layers", layerInfos().stream().map(l -> TensorSpec.of(l.name(), l.dtype(), l.outputShape())).toList(), layers);
+    }
+
+    private void requireSame(String where, String what, List<TensorSpec> declared, List<TensorSpec> found) {
+        Map<String, DType> declaredTypes = declared.stream().collect(Collectors.toMap(TensorSpec::name, TensorSpec::dtype, (a, b) -> a));
+        Map<String, DType> foundTypes = found.stream().collect(Collectors.toMap(TensorSpec::name, TensorSpec::dtype, (a, b) -> a));
+        if (!declaredTypes.equals(foundTypes) || declared.size() != found.size()) {
+            throw new ModelLoadException("Bundle " + directory + " is inconsistent: mlj.json lists " + what + " "
+                    + describe(declared) + " but " + where + " has " + describe(found) + "; re-export it with " + EXPORT_COMMAND);
+        }
+    }
+
+    private static List<String> describe(List<TensorSpec> specs) {
+        return specs.stream().map(s -> s.name() + ": " + s.dtype()).toList();
+    }
+
     /** The name of the serving signature ({@code serving_default} unless the manifest says otherwise). */
     public String defaultSignature() {
-        return signatures.getOrDefault("default", "serving_default");
+        return signatures.getOrDefault("default", Signature.DEFAULT_NAME);
     }
 
     /** The name of the signature that returns every layer's output, if the bundle has one. */

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.DType;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.LoadOptions;
@@ -22,8 +22,8 @@ import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
 import org.mlj.api.Signature;
 import org.mlj.api.TensorSpec;
-import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.Backend;
+import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -39,55 +39,60 @@ import org.slf4j.LoggerFactory;
  * weights itself ({@link KerasWeightsReader}) from an in-memory copy of the file: no temporary file is
  * written and the user's file is only read.
  *
- * <p>Backend-specific {@link LoadOptions} properties:
- * <ul>
- *   <li>{@value #IMPORT_TIMEOUT_PROPERTY}: seconds the native import may take before it is abandoned
- *       with a {@link ModelLoadException} (default 120);</li>
- *   <li>{@value #POOL_SIZE_PROPERTY}: how many copies of the network may run at once (default: the
- *       number of processors); see {@link Dl4jModel};</li>
- *   <li>{@value #FUSED_LSTM_PROPERTY}: {@code false} runs LSTM layers (and the Embedding feeding them)
- *       through DL4J's per-time-step layers instead of libnd4j's fused {@code lstmLayer} op (default
- *       {@code true}); see {@code ChainForwardPass};</li>
- *   <li>{@value #DIRECT_DENSE_PROPERTY}: {@code false} runs Dense layers through DL4J's layer instead
- *       of one direct gemm, bias and activation (default {@code true}).</li>
- * </ul>
+ * <p>Load options: {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM} and
+ * {@link #DIRECT_DENSE} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
  * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
  *
  * <p><b>Threads:</b> libnd4j's operations use OpenMP, and only the {@code OMP_NUM_THREADS} environment
  * variable sets their thread count; it is read when the native library loads, so it must be set before
- * the JVM starts ({@code Nd4j.getEnvironment().setMaxThreads} and {@link LoadOptions#intraOpThreads()}
- * have no effect). Unset, every core is used, and OpenMP threads spin while they wait: on small machines
+ * the JVM starts ({@code Nd4j.getEnvironment().setMaxThreads} has no effect). Unset, every core is used, and OpenMP threads spin while they wait: on small machines
  * and for small batches {@code OMP_NUM_THREADS=1} is several times faster (on 2 cores: CNN batch 256
  * 5-7 ms with 1 thread, 9-12 ms with 2); serve concurrent requests with more network copies
- * ({@value #POOL_SIZE_PROPERTY}) instead. Large recurrent batches gain a little from more threads.
+ * ({@link #POOL_SIZE}) instead. Large recurrent batches gain a little from more threads.
  *
- * <p>Thread-safe and stateless; each loaded {@link Dl4jModel} owns its native memory.
+ * <p>Loading checks the options, the signature name and the bundle manifest against the Keras config
+ * before the native import, and frees the imported network when a later step fails.
+ *
+ * <p>Named after its runtime, like {@code TensorFlowBackend}. Thread-safe and stateless; each loaded
+ * {@link Dl4jModel} owns its native memory and is closed by the caller.
  */
-public final class KerasBackend implements Backend {
+public final class Dl4jBackend implements Backend {
     /** The backend's name. */
     public static final String NAME = "dl4j";
-    /** LoadOptions property: seconds the DL4J import may take. */
-    public static final String IMPORT_TIMEOUT_PROPERTY = "dl4j.importTimeoutSeconds";
-    /** LoadOptions property: the most network copies that run at once. */
-    public static final String POOL_SIZE_PROPERTY = "dl4j.poolSize";
-    /** LoadOptions property: {@code false} runs LSTM layers through DL4J's own layer instead of the fused op. */
-    public static final String FUSED_LSTM_PROPERTY = "dl4j.fusedLstm";
-    /** LoadOptions property: {@code false} runs Dense layers through DL4J's own layer instead of a direct gemm. */
-    public static final String DIRECT_DENSE_PROPERTY = "dl4j.directDense";
+    /** Load option: seconds the native DL4J import may take before it is abandoned with a {@link ModelLoadException}. */
+    public static final BackendOption<Integer> IMPORT_TIMEOUT = BackendOption.integer("dl4j.importTimeoutSeconds", 1, 120,
+            "seconds the native DL4J import may take before it is abandoned");
+    /** Load option: how many copies of the network may run at once; see {@link Dl4jModel}. */
+    public static final BackendOption<Integer> POOL_SIZE = BackendOption.integer("dl4j.poolSize", 1,
+            Runtime.getRuntime().availableProcessors(), "network copies that may run at once (concurrent predictions)");
+    /** Load option: {@code false} runs LSTM layers through DL4J's per-time-step layer instead of libnd4j's fused op. */
+    public static final BackendOption<Boolean> FUSED_LSTM = BackendOption.bool("dl4j.fusedLstm", true,
+            "run LSTM layers (and the Embedding feeding them) as libnd4j's fused lstmLayer op; false: DL4J's own layers");
+    /** Load option: {@code false} runs Dense layers through DL4J's layer instead of one direct gemm. */
+    public static final BackendOption<Boolean> DIRECT_DENSE = BackendOption.bool("dl4j.directDense", true,
+            "run Dense layers as one gemm, bias and activation; false: DL4J's own layer");
     /** {@link Model#details()} key: whether the oneDNN convolution and pooling helpers engaged, and where. */
     public static final String ONEDNN_HELPERS_DETAIL = "dl4j.onednnHelpers";
     /** {@link Model#details()} key: whether LSTM layers run through the fused op, and which. */
     public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
-    private static final Logger LOG = LoggerFactory.getLogger(KerasBackend.class);
-    private static final long DEFAULT_IMPORT_TIMEOUT_SECONDS = 120;
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
+    private final Consumer<ComputationGraph> afterImport;
+
     /** The backend, as {@link java.util.ServiceLoader} creates it. */
-    public KerasBackend() {
+    public Dl4jBackend() {
+        this(network -> { });
+    }
+
+    /** A backend that runs {@code afterImport} on each imported network: lets tests fail a load after the native import. */
+    Dl4jBackend(Consumer<ComputationGraph> afterImport) {
+        this.afterImport = afterImport;
     }
 
     @Override
@@ -112,6 +117,11 @@ public final class KerasBackend implements Backend {
                 && (source.format() != ModelFormat.MLJ_BUNDLE || bundleModelFile(source).isPresent());
     }
 
+    @Override
+    public List<BackendOption<?>> options() {
+        return OPTIONS;
+    }
+
     /** Below TensorFlow (10) for bundles; the only backend for Keras files. */
     @Override
     public int priority(ModelFormat format) {
@@ -120,31 +130,47 @@ public final class KerasBackend implements Backend {
 
     @Override
     public Model load(ModelSource source, LoadOptions options) {
-        Path file = source.format() == ModelFormat.MLJ_BUNDLE ? bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
-                "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"))
-                : source.path();
+        Path file = modelFile(source);
         ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
         if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
             throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
         }
-        Duration timeout = Duration.ofSeconds(positiveProperty(options, IMPORT_TIMEOUT_PROPERTY, DEFAULT_IMPORT_TIMEOUT_SECONDS));
-        int poolSize = (int) positiveProperty(options, POOL_SIZE_PROPERTY, Runtime.getRuntime().availableProcessors());
+        Duration timeout = Duration.ofSeconds(IMPORT_TIMEOUT.get(options));
         long started = System.nanoTime();
         KerasFile keras = KerasFile.read(file, format);
         KerasGraph graph;
+        String signatureName;
         try {
             graph = KerasConfigTranslator.translate(keras.config(), keras.kerasVersion(), keras.backend(), file.toString());
-            source.manifest().ifPresent(manifest -> checkManifest(manifest, graph));
+            signatureName = signatureName(source, options);
+            source.manifest().ifPresent(manifest -> {
+                manifest.requireSignature(file.getFileName().toString(), graph.inputs(), float32(graph.outputs()));
+                manifest.requireLayers(file.getFileName().toString(), float32(graph.layers().stream()
+                        .filter(layer -> !layer.className().equals("InputLayer")).map(KerasGraph.Layer::name).toList()));
+            });
         } catch (RuntimeException e) {
             keras.close();
             throw e;
         }
+        KerasGraphImporter.ImportedGraph imported = KerasGraphImporter.importGraph(graph, keras, timeout);
+        try {
+            afterImport.accept(imported.network());
+            Dl4jModel model = model(source, options, file, keras.kerasVersion(), graph, imported, signatureName);
+            LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
+            return model;
+        } catch (RuntimeException | Error e) {
+            imported.close();
+            throw e;
+        }
+    }
+
+    /** Wraps an imported network in a model with its signature, layers and fastest forward pass. */
+    private static Dl4jModel model(ModelSource source, LoadOptions options, Path file, String kerasVersion, KerasGraph graph,
+                                   KerasGraphImporter.ImportedGraph imported, String signatureName) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("dl4j.file", file.toString());
-        details.put("keras.version", keras.kerasVersion());
-        KerasGraphImporter.ImportedGraph imported = KerasGraphImporter.importGraph(graph, keras, timeout);
+        details.put("keras.version", kerasVersion);
         details.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
-
         Map<String, InputType> types = imported.activationTypes();
         Map<String, KerasLayout> layouts = new LinkedHashMap<>();
         for (KerasGraph.Layer layer : graph.layers()) {
@@ -153,16 +179,40 @@ public final class KerasBackend implements Backend {
             }
         }
         List<KerasLayout> outputLayouts = graph.outputs().stream().map(name -> layouts.getOrDefault(name, KerasLayout.SAME)).toList();
-        Signature signature = signature(source, options, graph, types, layouts);
+        Signature signature = signature(source, signatureName, graph, types, layouts);
         List<LayerInfo> layers = source.manifest().map(BundleManifest::layerInfos).orElseGet(() -> graph.layers().stream()
                 .filter(layer -> layouts.containsKey(layer.name()))
                 .map(layer -> new LayerInfo(layer.name(), layer.className(), DType.FLOAT32,
                         layouts.get(layer.name()).kerasShape(types.get(layer.name()))))
                 .toList());
-        ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, poolSize, details);
+        ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, details);
         details.putAll(forwardPass.details());
-        LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
         return new Dl4jModel(source, signature, layers, layouts.keySet(), imported.network(), forwardPass, details);
+    }
+
+    private static List<TensorSpec> float32(List<String> names) {
+        return names.stream().map(name -> TensorSpec.of(name, DType.FLOAT32, Shape.unknownRank())).toList();
+    }
+
+    /**
+     * The name of the one signature: the manifest's default for a bundle, else {@value Signature#DEFAULT_NAME}.
+     *
+     * @throws ModelLoadException if the options ask for another one
+     */
+    private static String signatureName(ModelSource source, LoadOptions options) {
+        String name = source.manifest().map(BundleManifest::defaultSignature).orElse(Signature.DEFAULT_NAME);
+        if (options.signature().isPresent() && !options.signature().get().equals(name)) {
+            throw new ModelLoadException("Unknown signature '" + options.signature().get() + "'; the model has [" + name + "]");
+        }
+        return name;
+    }
+
+    private static Path modelFile(ModelSource source) {
+        if (source.format() != ModelFormat.MLJ_BUNDLE) {
+            return source.path();
+        }
+        return bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
+                "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"));
     }
 
     /**
@@ -171,8 +221,9 @@ public final class KerasBackend implements Backend {
      * qualifies, else DL4J's graph. Records in {@code details} what engaged and why not.
      */
     private static ForwardPass forwardPass(KerasGraphImporter.ImportedGraph imported, KerasGraph graph, LoadOptions options,
-                                           List<KerasLayout> outputLayouts, Map<String, KerasLayout> layouts, int poolSize,
+                                           List<KerasLayout> outputLayouts, Map<String, KerasLayout> layouts,
                                            Map<String, String> details) {
+        int poolSize = POOL_SIZE.get(options);
         ComputationGraph network = imported.network();
         List<String> helped = OneDnnHelpers.attach(network);
         String helpers = OneDnnHelpers.unavailable().map(reason -> "unavailable: " + reason)
@@ -184,13 +235,13 @@ public final class KerasBackend implements Backend {
             OneDnnHelpers.attach(copy);
             return copy;
         };
-        boolean fuseLstm = booleanProperty(options, FUSED_LSTM_PROPERTY, true);
+        boolean fuseLstm = FUSED_LSTM.get(options);
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
-                booleanProperty(options, DIRECT_DENSE_PROPERTY, true));
+                DIRECT_DENSE.get(options));
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
                 : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
-                : !fuseLstm ? "off: LoadOptions property " + FUSED_LSTM_PROPERTY + "=false"
+                : !fuseLstm ? "off: load option " + FUSED_LSTM.key() + "=false"
                 : !plan.lstmNotFused().isEmpty() ? "off: " + String.join("; ", plan.lstmNotFused())
                 : graph.layers().stream().anyMatch(layer -> layer.className().equals("LSTM")) ? "off: " + plan.unsupportedReason()
                 : "off: no LSTM layer";
@@ -199,37 +250,16 @@ public final class KerasBackend implements Backend {
         return forwardPass;
     }
 
-    /** A bundle's manifest must name the model's inputs, outputs and layers as its Keras config does. */
-    private static void checkManifest(BundleManifest manifest, KerasGraph graph) {
-        requireSameNames("inputs", manifest.inputSpecs(), graph.inputs().stream().map(TensorSpec::name).toList(), manifest);
-        requireSameNames("outputs", manifest.outputSpecs(), graph.outputs(), manifest);
-        Set<String> layers = graph.layers().stream().map(KerasGraph.Layer::name).collect(Collectors.toSet());
-        List<String> unknown = manifest.layerInfos().stream().map(LayerInfo::name).filter(name -> !layers.contains(name)).toList();
-        if (!unknown.isEmpty()) {
-            throw new ModelLoadException("Bundle " + manifest.directory() + " lists layers " + unknown
-                    + " that its Keras model does not have: re-export the bundle");
-        }
-    }
-
-    private static void requireSameNames(String what, List<TensorSpec> specs, List<String> model, BundleManifest manifest) {
-        List<String> names = specs.stream().map(TensorSpec::name).toList();
-        if (!names.equals(model)) {
-            throw new ModelLoadException("Bundle " + manifest.directory() + " lists " + what + " " + names
-                    + ", but its Keras model has " + model + ": re-export the bundle");
-        }
-    }
-
-    /** The {@code serving_default} signature: the manifest's specs for a bundle, else the Keras config's. */
-    private static Signature signature(ModelSource source, LoadOptions options, KerasGraph graph, Map<String, InputType> types,
+    /** The one signature: the manifest's specs for a bundle, else the Keras config's. */
+    private static Signature signature(ModelSource source, String name, KerasGraph graph, Map<String, InputType> types,
                                        Map<String, KerasLayout> layouts) {
         Optional<BundleManifest> manifest = source.manifest();
-        String name = manifest.map(BundleManifest::defaultSignature).orElse("serving_default");
         List<TensorSpec> inputs = manifest.map(BundleManifest::inputSpecs).orElse(graph.inputs());
         List<TensorSpec> outputs = manifest.map(BundleManifest::outputSpecs).orElseGet(() -> graph.outputs().stream()
                 .map(output -> new TensorSpec(output, DType.FLOAT32, types.containsKey(output)
                         ? layouts.getOrDefault(output, KerasLayout.SAME).kerasShape(types.get(output)) : Shape.unknownRank(), null, false))
                 .toList());
-        return AbstractModel.withDefaultFirst(List.of(new Signature(name, inputs, outputs)), options.signature(), name).get(0);
+        return new Signature(name, inputs, outputs);
     }
 
     private static Optional<Path> bundleModelFile(ModelSource source) {
@@ -241,34 +271,5 @@ public final class KerasBackend implements Backend {
 
     private static Optional<Path> existing(Path path) {
         return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
-    }
-
-    private static boolean booleanProperty(LoadOptions options, String key, boolean defaultValue) {
-        Optional<String> value = options.property(key).map(String::trim);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        if (!value.get().equalsIgnoreCase("true") && !value.get().equalsIgnoreCase("false")) {
-            throw new ModelLoadException("LoadOptions property " + key + " must be true or false, got '" + value.get() + "'");
-        }
-        return Boolean.parseBoolean(value.get());
-    }
-
-    private static long positiveProperty(LoadOptions options, String key, long defaultValue) {
-        Optional<String> value = options.property(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        String message = "LoadOptions property " + key + " must be a positive integer, got '" + value.get() + "'";
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.get().trim());
-        } catch (NumberFormatException e) {
-            throw new ModelLoadException(message, e);
-        }
-        if (parsed <= 0) {
-            throw new ModelLoadException(message);
-        }
-        return parsed;
     }
 }

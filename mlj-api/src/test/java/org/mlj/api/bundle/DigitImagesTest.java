@@ -1,4 +1,4 @@
-package org.mlj.examples;
+package org.mlj.api.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

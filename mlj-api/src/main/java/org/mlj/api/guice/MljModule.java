@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.guice;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import java.util.Set;
 import org.mlj.api.spi.Backend;
+import org.mlj.api.ModelLoader;
 
 /**
  * Guice wiring for applications: binds every {@link Backend} found with {@link java.util.ServiceLoader}

@@ -1,9 +1,10 @@
-package org.mlj.api.testing;
+package org.mlj.api.bundle;
 
 import org.mlj.api.Tensor;
 
 /**
- * How far one tensor is from a reference: maximum absolute and relative element difference, and,
+ * How far one tensor is from a reference ({@link ReferenceBatch}): maximum absolute and relative element
+ * difference (NaN where both are NaN counts as equal, NaN on one side as infinitely far), and,
  * for class-probability outputs, how many rows pick the same class.
  *
  * @param maxAbsDiff largest |actual - expected|
@@ -17,14 +18,14 @@ public record TensorComparison(double maxAbsDiff, double maxRelDiff, long worstI
     /**
      * Compares two tensors of the same dtype and shape.
      *
-     * @throws AssertionError if dtype or shape differ
+     * @throws IllegalArgumentException if dtype or shape differ
      */
     public static TensorComparison of(Tensor actual, Tensor expected) {
         if (actual.dtype() != expected.dtype()) {
-            throw new AssertionError("dtype " + actual.dtype() + " != expected " + expected.dtype());
+            throw new IllegalArgumentException("dtype " + actual.dtype() + " != expected " + expected.dtype());
         }
         if (!actual.shape().equals(expected.shape())) {
-            throw new AssertionError("shape " + actual.shape() + " != expected " + expected.shape());
+            throw new IllegalArgumentException("shape " + actual.shape() + " != expected " + expected.shape());
         }
         double[] a = actual.toDoubles();
         double[] e = expected.toDoubles();

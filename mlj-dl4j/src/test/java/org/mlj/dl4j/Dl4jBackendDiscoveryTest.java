@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlj.api.InvalidInputException;
+import org.mlj.api.BundleInfo;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.ModelFormat;
@@ -32,13 +33,13 @@ import org.mlj.api.testing.ModelFixtures;
 import org.mlj.api.testing.TensorAssertions;
 
 /** Discovery through {@code Models}, bundle handling, and what loading leaves behind: nothing. */
-class KerasBackendDiscoveryTest {
+class Dl4jBackendDiscoveryTest {
 
     @Test
     void registeredAsDl4j() {
         Backend backend = Models.loader().backend("dl4j").orElseThrow();
 
-        assertThat(backend).isInstanceOf(KerasBackend.class);
+        assertThat(backend).isInstanceOf(Dl4jBackend.class);
         assertThat(backend.artifact()).isEqualTo("org.mlj:mlj-dl4j");
         assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
         assertThat(backend.priority(ModelFormat.MLJ_BUNDLE)).isLessThan(10);
@@ -60,7 +61,7 @@ class KerasBackendDiscoveryTest {
         Path bundle = ModelFixtures.model("imdb_lstm");
         try (Model model = Models.load(bundle, LoadOptions.builder().backend("dl4j").build())) {
             assertThat(model.format()).isEqualTo(ModelFormat.MLJ_BUNDLE);
-            assertThat(model.manifest()).isPresent();
+            assertThat(model.bundle()).get().extracting(BundleInfo::labels).asList().containsExactly("negative", "positive");
             assertThat(model.details()).containsEntry("dl4j.file", bundle.resolve("model.keras").toString());
             assertThat(model.signature().inputs().get(0).toString()).isEqualTo("tokens: int32 [?, 200] NT");
         }
@@ -70,7 +71,7 @@ class KerasBackendDiscoveryTest {
     void bundleWithoutKerasFilesIsNotForDl4j(@TempDir Path dir) throws IOException {
         Files.copy(ModelFixtures.model("mnist_ffnn").resolve("mlj.json"), dir.resolve("mlj.json"));
 
-        assertThat(new KerasBackend().canLoad(ModelSource.of(dir))).isFalse();
+        assertThat(new Dl4jBackend().canLoad(ModelSource.of(dir))).isFalse();
         assertThatThrownBy(() -> Models.load(dir, LoadOptions.builder().backend("dl4j").build()))
                 .hasMessageContaining("cannot load");
     }

@@ -1,4 +1,4 @@
-package org.mlj.examples;
+package org.mlj.api.bundle;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -11,8 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.mlj.api.BundleManifest;
-import org.mlj.api.BundleManifest.ImagePreprocessing;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.BundleManifest.ImagePreprocessing;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
 import org.mlj.api.Tensor;

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.BundleInfo;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.ModelFormat;
@@ -25,13 +26,13 @@ import org.mlj.api.testing.ModelFixtures;
 import org.tensorflow.TensorFlow;
 
 /** Discovery, formats, load options and what a loaded model reports about itself. */
-class SavedModelBackendTest {
+class TensorFlowBackendTest {
 
     @Test
     void isDiscoveredThroughServiceLoader() {
-        assertThat(ModelLoader.discover(getClass().getClassLoader())).hasAtLeastOneElementOfType(SavedModelBackend.class);
+        assertThat(ModelLoader.discover(getClass().getClassLoader())).hasAtLeastOneElementOfType(TensorFlowBackend.class);
         Backend backend = Models.loader().backend("tensorflow").orElseThrow();
-        assertThat(backend).isInstanceOf(SavedModelBackend.class);
+        assertThat(backend).isInstanceOf(TensorFlowBackend.class);
         assertThat(backend.artifact()).isEqualTo("org.mlj:mlj-tensorflow");
         assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.SAVED_MODEL, ModelFormat.MLJ_BUNDLE);
         assertThat(backend.priority(ModelFormat.MLJ_BUNDLE)).isEqualTo(10);
@@ -47,7 +48,7 @@ class SavedModelBackendTest {
             assertThat(model.backend()).isEqualTo("tensorflow");
             assertThat(model.format()).isEqualTo(ModelFormat.MLJ_BUNDLE);
             assertThat(model.source()).isEqualTo(bundle.toAbsolutePath().normalize());
-            assertThat(model.manifest()).isPresent();
+            assertThat(model.bundle()).get().extracting(BundleInfo::name).isEqualTo("mnist_cnn");
             assertThat(model.signature().inputs().get(0).layout()).isEqualTo("NHWC");
         }
     }
@@ -61,7 +62,7 @@ class SavedModelBackendTest {
                 manifest.signatures(), manifest.inputs(), manifest.outputs(), manifest.layers(), manifest.labels(),
                 manifest.preprocessing(), manifest.metrics(), manifest.reference());
         ModelSource source = new ModelSource(bundle, ModelFormat.MLJ_BUNDLE, Optional.of(withoutSavedModel));
-        SavedModelBackend backend = new SavedModelBackend();
+        TensorFlowBackend backend = new TensorFlowBackend();
         assertThat(backend.canLoad(source)).isFalse();
         assertThatThrownBy(() -> backend.load(source, LoadOptions.defaults()))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("has no SavedModel");
@@ -72,7 +73,7 @@ class SavedModelBackendTest {
     void plainSavedModelIsNamedBySignatureKeysAndHasNoLayerOutputs() {
         try (Model model = Models.load(ModelFixtures.model("mnist_cnn").resolve("saved_model"))) {
             assertThat(model.format()).isEqualTo(ModelFormat.SAVED_MODEL);
-            assertThat(model.manifest()).isEmpty();
+            assertThat(model.bundle()).isEmpty();
             assertThat(model.signatures()).extracting(Signature::name).containsExactly("serving_default", "layer_outputs");
             assertThat(model.signature().inputNames()).containsExactly("image");
             assertThat(model.signature().outputNames()).containsExactly("predictions");
@@ -89,7 +90,8 @@ class SavedModelBackendTest {
 
     @Test
     void optionsChooseSignatureTagsAndThreads() {
-        LoadOptions options = LoadOptions.builder().signature("layer_outputs").tags("serve").intraOpThreads(1).interOpThreads(2).build();
+        LoadOptions options = LoadOptions.builder().signature("layer_outputs").option("tensorflow.tags", "serve")
+                .option("tensorflow.intraOpThreads", 1).option("tensorflow.interOpThreads", 2).build();
         try (Model model = Models.load(ModelFixtures.model("mnist_ffnn"), options)) {
             assertThat(model.signature().name()).isEqualTo("layer_outputs");
             assertThat(model.signature().outputNames()).containsExactly("hidden", "dropout", "predictions");
@@ -117,7 +119,7 @@ class SavedModelBackendTest {
 
     @Test
     void unknownTagListsTheAvailableTagSets() {
-        LoadOptions options = LoadOptions.builder().tags("gpu").build();
+        LoadOptions options = LoadOptions.builder().option("tensorflow.tags", "gpu").build();
         assertThatThrownBy(() -> Models.load(ModelFixtures.model("mnist_ffnn"), options))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no meta graph tagged [gpu]")

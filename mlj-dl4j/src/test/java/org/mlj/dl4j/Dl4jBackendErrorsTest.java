@@ -29,9 +29,9 @@ import org.mlj.api.spi.ModelSource;
 import org.mlj.api.testing.ModelFixtures;
 
 /** Unsupported layers and broken files give typed errors, never a crash. */
-class KerasBackendErrorsTest {
+class Dl4jBackendErrorsTest {
     private static final LoadOptions DL4J = LoadOptions.builder().backend("dl4j").build();
-    private final KerasBackend backend = new KerasBackend();
+    private final Dl4jBackend backend = new Dl4jBackend();
 
     @TempDir
     Path dir;
@@ -157,10 +157,10 @@ class KerasBackendErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "-3", "soon"})
     void invalidImportTimeout(String value) {
-        LoadOptions options = DL4J.toBuilder().property(KerasBackend.IMPORT_TIMEOUT_PROPERTY, value).build();
+        LoadOptions options = DL4J.toBuilder().option(Dl4jBackend.IMPORT_TIMEOUT.key(), value).build();
 
         assertThatThrownBy(() -> Models.load(ModelFixtures.model("mnist_ffnn"), options))
-                .isInstanceOf(ModelLoadException.class).hasMessageContaining(KerasBackend.IMPORT_TIMEOUT_PROPERTY);
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining(Dl4jBackend.IMPORT_TIMEOUT.key());
     }
 
     private void load(Path path, ModelFormat format) {

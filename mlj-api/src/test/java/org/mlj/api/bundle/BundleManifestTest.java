@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlj.api.TensorSpec;
+import org.mlj.api.Shape;
+import org.mlj.api.ModelLoadException;
+import org.mlj.api.LayerInfo;
+import org.mlj.api.DType;
 
-class BundleManifestTest {
-    static final String MINIMAL_MANIFEST = """
+public class BundleManifestTest {
+    /** The smallest valid manifest: one input, one output, no layers. */
+    public static final String MINIMAL_MANIFEST = """
             {"format": "mlj-bundle", "format_version": 1, "name": "tiny",
              "inputs": [{"name": "x", "dtype": "float32", "shape": [null, 3], "layout": "NC"}],
              "outputs": [{"name": "y", "dtype": "float32", "shape": [null, 3]}]}

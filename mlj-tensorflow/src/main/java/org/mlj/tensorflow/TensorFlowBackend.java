@@ -4,12 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.mlj.api.BundleManifest;
+import java.util.function.Consumer;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.spi.Backend;
+import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,10 @@ import org.tensorflow.proto.ConfigProto;
  * {@code saved_model/}) with TensorFlow Java, registered in {@code META-INF/services} so that this jar
  * on the classpath is all it takes.
  *
- * <p>Load options used: {@link LoadOptions#tags()} (default {@code serve}),
- * {@link LoadOptions#signature()}, {@link LoadOptions#intraOpThreads()} and
- * {@link LoadOptions#interOpThreads()} (0 leaves TensorFlow's default). It has priority 10 for both
- * formats, so it is the default backend for bundles.
+ * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS} and {@link #INTER_OP_THREADS} (see
+ * {@link #options()}), plus {@link LoadOptions#signature()}, which is checked against the SavedModel's
+ * signatures before the native load. It has priority 10 for both formats, so it is the default
+ * backend for bundles.
  *
  * <p>Every signature is listed; inputs and outputs are named by their signature keys ({@code image},
  * {@code output_0}), never by graph tensor names. SavedModel signatures are unordered maps, so order
@@ -34,15 +36,39 @@ import org.tensorflow.proto.ConfigProto;
  * sorts by graph tensor name in natural order ({@code :2} before {@code :10}), then by key. A TF1
  * Keras {@code keras_learning_phase} input is optional and fed {@code false} when left out.
  *
- * <p>Stateless and thread-safe; each loaded {@link TensorFlowModel} owns its native session and must
- * be closed by the caller.
+ * <p>Named after its runtime, like {@code Dl4jBackend}. Stateless and thread-safe; each loaded
+ * {@link TensorFlowModel} owns its native session and must be closed by the caller. A failure after
+ * the native load closes what was loaded.
  */
-public final class SavedModelBackend implements Backend {
+public final class TensorFlowBackend implements Backend {
     /** The backend name. */
     public static final String NAME = "tensorflow";
 
-    private static final Logger LOG = LoggerFactory.getLogger(SavedModelBackend.class);
+    /** Load option: the SavedModel tag-set to load. */
+    public static final BackendOption<List<String>> TAGS = BackendOption.names("tensorflow.tags", List.of(SavedModelBundle.DEFAULT_TAG),
+            "the SavedModel tag-set to load");
+    /** Load option: threads inside one op; 0 leaves TensorFlow's default. */
+    public static final BackendOption<Integer> INTRA_OP_THREADS = BackendOption.integer("tensorflow.intraOpThreads", 0, 0,
+            "threads inside one op (0: TensorFlow's default, one per core)");
+    /** Load option: threads running independent ops; 0 leaves TensorFlow's default. */
+    public static final BackendOption<Integer> INTER_OP_THREADS = BackendOption.integer("tensorflow.interOpThreads", 0, 0,
+            "threads running independent ops (0: TensorFlow's default)");
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final int PRIORITY = 10;
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS);
+
+    private final Consumer<SavedModelBundle> afterLoad;
+
+    /** The backend, as {@link java.util.ServiceLoader} creates it. */
+    public TensorFlowBackend() {
+        this(bundle -> { });
+    }
+
+    /** A backend that runs {@code afterLoad} on each loaded SavedModel: lets tests fail a load after the native load. */
+    TensorFlowBackend(Consumer<SavedModelBundle> afterLoad) {
+        this.afterLoad = afterLoad;
+    }
 
     @Override
     public String name() {
@@ -67,6 +93,11 @@ public final class SavedModelBackend implements Backend {
     }
 
     @Override
+    public List<BackendOption<?>> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public int priority(ModelFormat format) {
         return formats().contains(format) ? PRIORITY : 0;
     }
@@ -80,24 +111,27 @@ public final class SavedModelBackend implements Backend {
     @Override
     public Model load(ModelSource source, LoadOptions options) {
         Path directory = savedModelDirectory(source);
-        List<String> tags = options.tags().isEmpty() ? List.of(SavedModelBundle.DEFAULT_TAG) : options.tags();
+        List<String> tags = TAGS.get(options);
+        ConfigProto config = config(options);
+        options.signature().ifPresent(name -> SavedModelDiagnosis.requireSignature(directory, tags, name));
         long start = System.nanoTime();
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(directory.toString())
                     .withTags(tags.toArray(String[]::new))
-                    .withConfigProto(config(options))
+                    .withConfigProto(config)
                     .load();
         } catch (RuntimeException e) {
             throw SavedModelDiagnosis.explain(directory, tags, e);
         }
         try {
+            afterLoad.accept(bundle);
             SavedModelDiagnosis.requireVariables(directory, bundle.metaGraphDef());
             TensorFlowModel model = TensorFlowModel.of(source, directory, tags, bundle, options);
             LOG.info("Loaded {} with TensorFlow {} (tags {}) in {} ms: {}", directory, TensorFlow.version(), tags,
                     (System.nanoTime() - start) / 1_000_000, model.signature());
             return model;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             bundle.close();
             throw e;
         }
@@ -109,26 +143,25 @@ public final class SavedModelBackend implements Backend {
             case MLJ_BUNDLE -> source.manifest().flatMap(m -> m.file("saved_model")).orElseThrow(() -> new ModelLoadException(
                     "Bundle " + source.path() + " has no SavedModel (mlj.json 'files.saved_model' is "
                             + source.manifest().map(BundleManifest::files).map(f -> f.get("saved_model")).orElse(null)
-                            + " and must name an existing directory); re-export it with python -m mlj_export bundle MODEL.keras OUT_DIR"));
+                            + " and must name an existing directory); re-export it with " + BundleManifest.EXPORT_COMMAND));
             default -> throw new ModelLoadException("The " + NAME + " backend loads SavedModel directories and mlj bundles, not "
                     + source.format().description() + " (" + source.path() + "); " + source.format().artifact() + " loads it");
         };
         if (!Files.exists(directory)) {
             throw new ModelLoadException("SavedModel path " + directory + " does not exist");
         }
-        if (!Files.isRegularFile(directory.resolve("saved_model.pb")) && !Files.isRegularFile(directory.resolve("saved_model.pbtxt"))) {
-            throw new ModelLoadException(directory + " is not a SavedModel: it has no saved_model.pb");
+        if (!ModelFormat.isSavedModel(directory)) {
+            throw new ModelLoadException(directory + " is not a SavedModel: it has no " + ModelFormat.SAVED_MODEL_FILE);
         }
         return directory;
     }
 
     private static ConfigProto config(LoadOptions options) {
-        if (options.intraOpThreads() == 0 && options.interOpThreads() == 0) {
+        int intra = INTRA_OP_THREADS.get(options);
+        int inter = INTER_OP_THREADS.get(options);
+        if (intra == 0 && inter == 0) {
             return null;
         }
-        return ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(options.intraOpThreads())
-                .setInterOpParallelismThreads(options.interOpThreads())
-                .build();
+        return ConfigProto.newBuilder().setIntraOpParallelismThreads(intra).setInterOpParallelismThreads(inter).build();
     }
 }

@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.bundle;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.mlj.api.Tensor;
+import org.mlj.api.ModelLoadException;
 
 /**
  * Turns raw text into the token ids a text bundle's model takes, with exactly the rules the Python

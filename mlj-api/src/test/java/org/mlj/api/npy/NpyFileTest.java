@@ -1,4 +1,4 @@
-package org.mlj.api;
+package org.mlj.api.npy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlj.api.Tensor;
+import org.mlj.api.Shape;
 
 class NpyFileTest {
     @TempDir

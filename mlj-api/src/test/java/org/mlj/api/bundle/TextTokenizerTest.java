@@ -1,10 +1,13 @@
-package org.mlj.api;
+package org.mlj.api.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mlj.api.Tensor;
+import org.mlj.api.Shape;
+import org.mlj.api.DType;
 
 class TextTokenizerTest {
     private static final BundleManifest.TextPreprocessing RULES = new BundleManifest.TextPreprocessing("vocabulary.txt",

@@ -1,0 +1,27 @@
+package org.mlj.examples;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mlj.api.LoadOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --backend NAME} and {@code --option KEY=VALUE} options every command takes; without them
+ * the default choice of mlj-api applies.
+ */
+final class BackendChoice {
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Backend to run with: tensorflow or dl4j. Default: the one named by "
+                    + "-Dmlj.backend or $MLJ_BACKEND, else the best for the model's format.")
+    String name;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A backend load option, e.g. dl4j.poolSize=4 or tensorflow.intraOpThreads=2 "
+                    + "(repeatable; `mlj inspect --options` lists them).")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    /** Load options naming the chosen backend and the options given, if any. */
+    LoadOptions.Builder loadOptions() {
+        return LoadOptions.builder().backend(name).options(options);
+    }
+}
