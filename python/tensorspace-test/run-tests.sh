@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Checks the TensorSpace exports of the example bundles with TensorFlow.js (tfjs-export.test.mjs).
+# Called by `mvn verify` (root pom, profile python-tests) and usable on its own.
+# Installs the pinned npm packages (package-lock.json) with `npm ci` when the lock file changed since
+# the last install (a sha256 stamp in node_modules); after that it runs offline.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+stamp=node_modules/.mlj-package-lock.sha256
+wanted="$(sha256sum package-lock.json | cut -d ' ' -f 1)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
+  echo "tensorspace-test: npm ci" >&2
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  echo "$wanted" > "$stamp"
+fi
+exec node --test tfjs-export.test.mjs
