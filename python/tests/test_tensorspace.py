@@ -5,6 +5,7 @@ these tests check what Python writes.
 """
 
 import json
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -171,3 +172,18 @@ def test_nested_models_and_unsupported_weight_dtypes_are_refused(tmp_path, small
                              keras.layers.Dense(2, dtype="float16", name="half")])
     with pytest.raises(mlj_export.BundleError, match="weight 'half/kernel' .* is float16"):
         tensorspace.export(half, tmp_path / "b")
+
+
+def test_committed_exports_are_what_the_exporter_writes_from_model_keras(tmp_path):
+    models_dir = Path(__file__).resolve().parents[2] / "models"
+    for name in ("mnist_ffnn", "mnist_cnn", "imdb_lstm"):
+        bundle = models_dir / name
+        model = keras.saving.load_model(bundle / "model.keras", compile=False)
+        fresh = tensorspace.export(model, tmp_path / name)
+
+        committed = bundle / "tensorspace"
+        assert sorted(p.name for p in committed.iterdir()) == sorted(["model.json", *fresh.shards])
+        for file_name in ["model.json", *fresh.shards]:
+            assert (committed / file_name).read_bytes() == (fresh.path / file_name).read_bytes(), \
+                f"models/{name}/tensorspace/{file_name} is stale: run python/regenerate-models.sh"
+        assert read_manifest(bundle)["files"]["tensorspace"] == "tensorspace"
