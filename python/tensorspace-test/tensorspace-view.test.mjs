@@ -54,8 +54,10 @@ test('TensorSpace 0.6.1 shows the exported models in Chromium', { skip: missing 
   const browser = await chromium.launch({
     executablePath: browserPath,
     headless: true,
+    // WebGL from SwiftShader (software), so the test needs no GPU and no GPU driver.
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
+      '--disable-component-update', '--no-first-run', '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader'],
   });
   mkdirSync(screenshots, { recursive: true });
   try {
