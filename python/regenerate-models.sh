@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates everything the Python side produces for the repository:
-#   models/mnist_ffnn, models/mnist_cnn, models/imdb_lstm   (trained example bundles)
+#   models/mnist_ffnn, models/mnist_cnn, models/imdb_lstm   (trained example bundles, each with
+#     tensorspace/: the TensorFlow.js layers-model checked by python/tensorspace-test)
 #   models/tf1_learning_phase, dtypes_echo, unsupported_gru, keras2_ffnn   (test fixtures)
 #   samples/digits/*.png, samples/reviews.json   (inputs for the Java example apps)
 # Deterministic: fixed seeds, fixed data splits (see python/mlj_export/data.py).

@@ -1,7 +1,7 @@
 """mlj_export: turns Keras 3 models into mlj bundles (see docs/bundle-format.md).
 
 `mlj_export.bundle(model, out_dir, ...)` writes a bundle; `python -m mlj_export --help` lists the
-command-line tools (bundle, train, fixtures, samples). TensorFlow is imported only when a function
+command-line tools (bundle, tensorspace, train, fixtures, samples). TensorFlow is imported only when a function
 that needs it is used, so `mlj_export.text` and `mlj_export.data` stay light.
 """
 

@@ -15,6 +15,7 @@ import mlj_export
 from mlj_export import model_info, npy, reference, saved_model
 from mlj_export.errors import BundleError
 from mlj_export.fsutil import atomic_directory
+from mlj_export.tensorspace import write as write_tensorspace
 
 FORMAT = "mlj-bundle"
 FORMAT_VERSION = 1
@@ -23,6 +24,7 @@ KERAS_FILE = "model.keras"
 H5_FILE = "model.h5"
 SAVED_MODEL_DIR = "saved_model"
 VOCABULARY_FILE = "vocabulary.txt"
+TENSORSPACE_DIR = "tensorspace"
 TEXTS_FILE = "texts.json"
 
 
@@ -37,7 +39,8 @@ class BundleResult:
 
 
 def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, labels=None,
-           preprocessing=None, metrics=None, texts=None, vocabulary=None):
+           preprocessing=None, metrics=None, texts=None, vocabulary=None,
+           tensorspace=False):
     """Write `model` as an mlj bundle at `out_dir`, replacing it only once everything succeeded.
 
     reference_inputs  at least 32 rows per input (dict by input name, list in model order, or one
@@ -48,6 +51,8 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
     metrics           the manifest's "metrics" object (accuracy, data source, ...).
     texts             for text models: 32 {"text": ..., "label": ...} in reference batch order.
     vocabulary        for text models: tokens, id order (written as vocabulary.txt).
+    tensorspace       also write tensorspace/: every layer's output as a TensorFlow.js
+                      layers-model (see mlj_export.tensorspace).
     Raises BundleError naming the problem when the model cannot be bundled.
     """
     model_info.warn_about_unnamed_inputs(model)
@@ -74,8 +79,11 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
         if vocabulary is not None:
             (work / VOCABULARY_FILE).write_text("".join(f"{token}\n" for token in vocabulary),
                                                 encoding="utf-8")
+        if tensorspace:
+            (work / TENSORSPACE_DIR).mkdir()
+            write_tensorspace(layers_model, work / TENSORSPACE_DIR)
         manifest = _manifest(name or copy.name, description, info, labels, preprocessing,
-                             metrics, texts is not None)
+                             metrics, texts is not None, tensorspace)
         _write_json(work / MANIFEST, manifest)
         signatures = saved_model.signature_keys(work / SAVED_MODEL_DIR)
     return BundleResult(out_dir, manifest, signatures)
@@ -152,7 +160,11 @@ def _named(names, tensors):
     return {name: np.asarray(t) for name, t in zip(names, tensors)}
 
 
-def _manifest(name, description, info, labels, preprocessing, metrics, has_texts):
+def _manifest(name, description, info, labels, preprocessing, metrics, has_texts,
+              has_tensorspace=False):
+    files = {"saved_model": SAVED_MODEL_DIR, "keras": KERAS_FILE, "h5": H5_FILE}
+    if has_tensorspace:
+        files["tensorspace"] = TENSORSPACE_DIR
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -161,7 +173,7 @@ def _manifest(name, description, info, labels, preprocessing, metrics, has_texts
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": {"keras": keras.__version__, "tensorflow": tf.__version__,
                      "mlj_export": mlj_export.__version__},
-        "files": {"saved_model": SAVED_MODEL_DIR, "keras": KERAS_FILE, "h5": H5_FILE},
+        "files": files,
         "signatures": {"default": saved_model.SERVING, "layer_outputs": saved_model.LAYER_OUTPUTS},
         "inputs": [t.manifest() for t in info.inputs],
         "outputs": [t.manifest() for t in info.outputs],

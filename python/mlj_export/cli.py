@@ -1,4 +1,4 @@
-"""Argument parsing and the four subcommands of `python -m mlj_export`."""
+"""Argument parsing and the five subcommands of `python -m mlj_export`."""
 
 import argparse
 import sys
@@ -36,7 +36,20 @@ def _parser():
                          help="at least 32 rows per input, keyed by input name (or a single "
                               "array for a single-input model); default: deterministic random")
     command.add_argument("--labels", nargs="+", metavar="LABEL", help="class labels")
+    command.add_argument("--tensorspace", action="store_true",
+                         help="also write <bundle>/tensorspace/: every layer's output as a "
+                              "TensorFlow.js layers-model (as the tensorspace command)")
     command.set_defaults(run=_bundle)
+
+    command = commands.add_parser(
+        "tensorspace", help="write the TensorSpace export (TensorFlow.js layers-model)",
+        description="Write the model that outputs every layer's output (input layers excluded, "
+                    "model order, layer names kept) as a TensorFlow.js layers-model: "
+                    "OUT_DIR/model.json and its weight shards, for TensorSpace or "
+                    "tf.loadLayersModel.")
+    command.add_argument("model", type=Path, help="MODEL.keras (or .h5)")
+    command.add_argument("out_dir", type=Path, help="directory to (re)write")
+    command.set_defaults(run=_tensorspace)
 
     command = commands.add_parser("train", help="train the three example models and bundle them")
     command.add_argument("--out", type=Path, default=Path("models"), help="default: models")
@@ -53,15 +66,19 @@ def _parser():
     return parser
 
 
-def _bundle(args):
+def _load(path):
     import keras
 
+    try:
+        return keras.saving.load_model(path, compile=False)
+    except Exception as exc:
+        raise BundleError(f"cannot load {path}: {exc}") from exc
+
+
+def _bundle(args):
     from mlj_export.bundle_writer import bundle
 
-    try:
-        model = keras.saving.load_model(args.model, compile=False)
-    except Exception as exc:
-        raise BundleError(f"cannot load {args.model}: {exc}") from exc
+    model = _load(args.model)
     reference_inputs = None
     if args.reference_inputs:
         with np.load(args.reference_inputs, allow_pickle=False) as archive:
@@ -70,10 +87,20 @@ def _bundle(args):
     with warnings.catch_warnings():
         warnings.simplefilter("always", BundleWarning)
         result = bundle(model, args.out_dir, name=args.name, description=args.description,
-                        reference_inputs=reference_inputs, labels=args.labels)
+                        reference_inputs=reference_inputs, labels=args.labels,
+                        tensorspace=args.tensorspace)
     print(f"wrote {result.path}")
     for name, keys in result.signatures.items():
         print(f"  {name}: inputs {keys['inputs']} -> outputs {keys['outputs']}")
+
+
+def _tensorspace(args):
+    from mlj_export import tensorspace
+
+    result = tensorspace.export(_load(args.model), args.out_dir)
+    print(f"wrote {result.path}/{tensorspace.MODEL_JSON} and {len(result.shards)} weight "
+          f"shard(s), {result.weight_bytes} bytes")
+    print(f"  outputs: {result.outputs}")
 
 
 def _train(args):

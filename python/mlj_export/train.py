@@ -139,7 +139,7 @@ def run(out_dir, only=None):
         result = bundle(item.model, Path(out_dir) / item.model.name, description=item.description,
                         reference_inputs=item.reference_inputs, labels=item.labels,
                         preprocessing=item.preprocessing, metrics=item.metrics, texts=item.texts,
-                        vocabulary=item.vocabulary)
+                        vocabulary=item.vocabulary, tensorspace=True)
         print(f"wrote {result.path}")
         for name, keys in result.signatures.items():
             print(f"  {name}: inputs {keys['inputs']} -> outputs {keys['outputs']}")
