@@ -46,6 +46,8 @@ public final class HttpFront {
     private final List<HttpApi> apis;
     private final RequestObserver observer;
     private final int queueCapacity;
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile boolean draining;
 
     /**
      * Binds the socket (not yet serving).
@@ -107,17 +109,26 @@ public final class HttpFront {
     }
 
     /**
-     * Stops accepting connections and waits up to {@code drainSeconds} for requests in flight.
+     * Drains: requests arriving from now on are answered 503 ("shutting down"), requests in flight
+     * are waited for up to {@code drainSeconds}; then the socket closes. (The JDK 17
+     * {@code HttpServer.stop(delay)} always waits the whole delay, so the wait is done here.)
      */
     public void stop(int drainSeconds) {
-        server.stop(drainSeconds);
-        workers.shutdown();
-        overflow.shutdown();
+        draining = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
         try {
-            workers.awaitTermination(drainSeconds, TimeUnit.SECONDS);
+            while (active.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (active.get() > 0) {
+            LOG.warn("event=drain_timeout still_in_flight={} drain_seconds={}", active.get(), drainSeconds);
+        }
+        server.stop(0);
+        workers.shutdown();
+        overflow.shutdown();
     }
 
     private void exchange(HttpExchange exchange) {
@@ -125,7 +136,14 @@ public final class HttpFront {
         observer.started();
         ApiRequest request = new ApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), new byte[0]);
         ApiResponse response;
+        boolean counted = !draining;
+        if (counted) {
+            active.incrementAndGet();
+        }
         try {
+            if (!counted) {
+                throw new ServingException(ErrorCode.UNAVAILABLE, "Server is shutting down");
+            }
             if (OVERLOADED.get()) {
                 throw new ServingException(ErrorCode.UNAVAILABLE, "Server overloaded: all request threads are busy and "
                         + queueCapacity + " requests are queued; retry later");
@@ -142,7 +160,13 @@ public final class HttpFront {
             LOG.error("event=request_failed method={} path={} error=\"{}\"", request.method(), request.path(), e.toString(), e);
             response = ApiResponse.json(500, JsonBodies.error("Internal error: " + e));
         }
-        send(exchange, response);
+        try {
+            send(exchange, response);
+        } finally {
+            if (counted) {
+                active.decrementAndGet();
+            }
+        }
         long nanos = System.nanoTime() - start;
         observer.finished(request, response.status(), nanos);
         if (accessLog) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,15 +14,14 @@ import org.mlj.serving.ServingException;
 
 /**
  * Request bodies in, response bodies out. Parsing accepts {@code NaN} and {@code Infinity} (as TF
- * Serving's rapidjson does) and keeps decimal numbers exact ({@code BigDecimal}) so float32
- * inputs are rounded once, from the decimal text. Parse errors become 400s that say where the
- * body broke. Thread-safe.
+ * Serving's rapidjson does); numbers are read as doubles and float32 inputs narrowed from them,
+ * exactly as rapidjson's {@code GetFloat()} (so {@code -0.0} keeps its sign). Parse errors become
+ * 400s that say where the body broke. Thread-safe.
  */
 public final class JsonBodies {
     /** The shared mapper; thread-safe once configured. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
     private static final int DEBUG_LENGTH = 100;

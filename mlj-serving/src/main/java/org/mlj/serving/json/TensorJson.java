@@ -170,11 +170,11 @@ public final class TensorJson {
             switch (dtype) {
                 case FLOAT32 -> {
                     requireNumber(value);
-                    bytes.putFloat(value.isDouble() ? (float) value.doubleValue() : Float.parseFloat(value.asText()));
+                    bytes.putFloat(value.floatValue());
                 }
                 case FLOAT64 -> {
                     requireNumber(value);
-                    bytes.putDouble(value.isDouble() ? value.doubleValue() : Double.parseDouble(value.asText()));
+                    bytes.putDouble(value.doubleValue());
                 }
                 case INT32 -> {
                     if (!value.isIntegralNumber() || !value.canConvertToInt()) {

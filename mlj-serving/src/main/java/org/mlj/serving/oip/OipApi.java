@@ -93,9 +93,9 @@ public final class OipApi implements HttpApi {
         String name = matcher.group(1);
         String versionText = matcher.group(2);
         String action = matcher.group(3);
-        request.target(name, versionText == null ? "" : versionText);
         ServedModel model = repository.model(name).orElseThrow(() -> ServingException.notFound("Unknown model '" + name
                 + "'; the server has " + repository.models().stream().map(ServedModel::name).toList()));
+        request.target(name, ""); // metric labels only for models that exist
         OptionalLong version = OptionalLong.empty();
         if (versionText != null) {
             try {

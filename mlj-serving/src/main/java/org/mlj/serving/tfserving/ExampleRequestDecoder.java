@@ -90,7 +90,7 @@ public final class ExampleRequestDecoder {
         } else if (TensorJson.isBase64(value)) {
             example.add(name, TfExample.Kind.BYTES, TensorJson.decodeBase64(value));
         } else if (value.isFloatingPointNumber()) {
-            example.add(name, TfExample.Kind.FLOAT, value.isDouble() ? (float) value.doubleValue() : Float.parseFloat(value.asText()));
+            example.add(name, TfExample.Kind.FLOAT, value.floatValue());
         } else if (value.isIntegralNumber()) {
             if (!value.canConvertToLong()) {
                 throw ServingException.invalid("Feature: " + name + " has uint64_t element. Only int64_t is supported.");

@@ -82,9 +82,9 @@ public final class TfServingApi implements HttpApi {
         if (version != null && label != null) {
             throw ServingException.invalid("Both model version (" + version + ") and model version label (" + label + ") cannot be supplied.");
         }
-        request.target(name, version == null ? "" : version);
         ServedModel model = repository.model(name).orElseThrow(() -> ServingException.notFound(
                 "Servable not found for request: " + (version == null ? "Latest(" + name + ")" : "Specific(" + name + ", " + version + ")")));
+        request.target(name, ""); // metric labels only for models that exist: no label per probed name
         OptionalLong number = OptionalLong.empty();
         if (version != null) {
             try {
