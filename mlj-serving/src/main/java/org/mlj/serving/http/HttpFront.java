@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpFront {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("org.mlj.serving.access");
+    /** How much of an oversized body is read and dropped before answering 413. */
+    private static final long DRAIN_LIMIT = 256L << 20;
     private static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
 
     private final HttpServer server;
@@ -188,11 +190,10 @@ public final class HttpFront {
 
     private byte[] readBody(HttpExchange exchange) {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        boolean declaredTooLarge = false;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-                    throw tooLarge();
-                }
+                declaredTooLarge = Long.parseLong(declared.trim()) > maxBodyBytes;
             } catch (NumberFormatException e) {
                 throw ServingException.invalid("Content-Length " + declared + " is not a number");
             }
@@ -204,10 +205,19 @@ public final class HttpFront {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 total += read;
-                if (total > maxBodyBytes) {
+                if (declaredTooLarge || total > maxBodyBytes) {
+                    // Read (and drop) the rest, within reason, so the client gets the 413 instead of a reset connection.
+                    // (a read loop: skip() on the JDK's body stream reads past the body's end)
+                    long dropped = 0;
+                    while (dropped < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
+                        dropped += read;
+                    }
                     throw tooLarge();
                 }
                 body.write(buffer, 0, read);
+            }
+            if (declaredTooLarge) {
+                throw tooLarge();
             }
             return body.toByteArray();
         } catch (IOException e) {
