@@ -1,6 +1,6 @@
 package org.mlj.serving;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import org.mlj.serving.config.ServerFlags;
 import org.slf4j.Logger;
@@ -19,20 +19,23 @@ public final class ServeMain {
     }
 
     /** Runs the server; returns only on a usage error (exit status 2), for {@code --help}/{@code --version} (0), or a start-up failure (1). */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         ServerFlags flags;
         try {
             flags = ServerFlags.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("mlj serve: " + e.getMessage());
+            err.flush();
             return 2;
         }
         if (flags.help()) {
             out.print(ServerFlags.usage());
+            out.flush();
             return 0;
         }
         if (flags.version()) {
             out.println("mlj serve " + ModelServer.VERSION);
+            out.flush();
             return 0;
         }
         ModelServer server;
@@ -40,6 +43,7 @@ public final class ServeMain {
             server = ModelServer.start(flags);
         } catch (Exception e) {
             err.println("mlj serve: " + e.getMessage());
+            err.flush();
             LOG.debug("start-up failed", e);
             return 1;
         }
@@ -67,7 +71,7 @@ public final class ServeMain {
 
     /** {@code java org.mlj.serving.ServeMain --rest_api_port=8501 --model_name=m --model_base_path=/models/m}. */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
+        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(status);
     }
 }
