@@ -85,9 +85,9 @@ public final class ModelServer implements AutoCloseable {
         ScheduledExecutorService poller = null;
         try {
             repository.apply(configs);
-            predictor = new DirectPredictor(flags.inferenceThreads(), Math.max(64, 16 * flags.inferenceThreads()));
+            predictor = new DirectPredictor(flags.inferenceThreads(), flags.maxQueuedRequests());
             Inference inference = new Inference(predictor, flags.restApiTimeoutMs());
-            HttpFront front = new HttpFront(flags.host(), flags.restApiPort(), flags.restApiNumThreads(), Math.max(256, 4 * flags.restApiNumThreads()),
+            HttpFront front = new HttpFront(flags.host(), flags.restApiPort(), flags.restApiNumThreads(), flags.maxQueuedRequests(),
                     flags.maxRequestBytes(), flags.cors(), flags.accessLog(),
                     List.of(new TfServingApi(repository, inference), new OipApi(repository, inference, VERSION),
                             new MetricsApi(metrics, metricsPath.orElse(null))), metrics);

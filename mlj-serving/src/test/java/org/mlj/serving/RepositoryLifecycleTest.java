@@ -144,4 +144,32 @@ class RepositoryLifecycleTest {
             assertThat(tooLarge.error()).isEqualTo("Request body is larger than the limit of 200000 bytes (--max_request_bytes)");
         }
     }
+
+    @Test
+    void overloadIsAnswered503(@TempDir Path dir) throws Exception {
+        Path base = ServingHarness.basePath(dir, "lstm", "imdb_lstm");
+        try (ServingHarness harness = ServingHarness.start("--model_name=lstm", "--model_base_path=" + base, "--backend=tensorflow",
+                "--rest_api_num_threads=1", "--max_queued_requests=1", "--file_system_poll_wait_seconds=0")) {
+            String tokens = "[" + "7,".repeat(199) + "7]";
+            String batch = "{\"instances\": [" + (tokens + ",").repeat(255) + tokens + "]}";
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            List<Future<Response>> responses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                responses.add(clients.submit(() -> harness.post("/v1/models/lstm:predict", batch)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            String overloaded = "";
+            for (Future<Response> response : responses) {
+                Response r = response.get(120, TimeUnit.SECONDS);
+                statuses.add(r.status());
+                if (r.status() == 503) {
+                    overloaded = r.error();
+                }
+            }
+            clients.shutdown();
+            assertThat(statuses).contains(200, 503).containsOnly(200, 503);
+            assertThat(overloaded).startsWith("Server overloaded: all request threads are busy and 1 requests are queued");
+            assertThat(harness.get("/metrics").body()).contains("code=\"503\"");
+        }
+    }
 }

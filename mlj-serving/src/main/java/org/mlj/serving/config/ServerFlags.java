@@ -39,6 +39,7 @@ public final class ServerFlags {
     private boolean accessLog;
     private int inferenceThreads = Runtime.getRuntime().availableProcessors();
     private int drainSeconds = 30;
+    private int maxQueuedRequests = 256;
     private boolean help;
     private boolean version;
 
@@ -80,6 +81,8 @@ public final class ServerFlags {
         bool("access_log", "Log one line per request (logger org.mlj.serving.access).", (f, v) -> f.accessLog = v);
         flag("inference_threads", "Threads running models. Default: processors.",
                 (f, v) -> f.inferenceThreads = intRange("inference_threads", v, 1, 1024));
+        flag("max_queued_requests", "Requests waiting for a worker, and calls waiting for an inference thread, before 503. Default 256.",
+                (f, v) -> f.maxQueuedRequests = intRange("max_queued_requests", v, 1, 1_000_000));
         flag("drain_seconds", "On SIGTERM, how long to wait for requests in flight. Default 30.",
                 (f, v) -> f.drainSeconds = intRange("drain_seconds", v, 0, 3600));
 
@@ -304,6 +307,11 @@ public final class ServerFlags {
     /** Drain time on shutdown. */
     public int drainSeconds() {
         return drainSeconds;
+    }
+
+    /** Queue bound of the HTTP workers and of the inference threads. */
+    public int maxQueuedRequests() {
+        return maxQueuedRequests;
     }
 
     /** Whether {@code --help} was given. */
