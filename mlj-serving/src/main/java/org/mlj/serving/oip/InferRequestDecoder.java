@@ -100,7 +100,11 @@ public final class InferRequestDecoder {
                 throw ServingException.invalid("Input '" + name + "' has shape " + shapeNode + ": dimensions must be non-negative integers");
             }
             shape[i] = dim.longValue();
-            size = Math.multiplyExact(size, shape[i]);
+            try {
+                size = Math.multiplyExact(size, shape[i]);
+            } catch (ArithmeticException e) {
+                throw ServingException.invalid("Input '" + name + "' has shape " + shapeNode + ": more elements than a tensor can hold");
+            }
         }
         JsonNode data = input.get("data");
         if (data == null) {
