@@ -224,6 +224,50 @@ class TfServingApiTest {
         assertThat(classify.body()).isEqualTo("{\"results\":[[[\"low\",3.0],[\"high\",6.0]]]}");
     }
 
+    /**
+     * The request/response pairs of TF Serving's own {@code http_rest_api_handler_test.cc}, which
+     * serves half_plus_two (y = 0.5 x + 2): the tf1 fixture computes the same function.
+     */
+    @Test
+    void tfServingsOwnHandlerTestExpectations() throws IOException {
+        assertSameJson(harness.post("/v1/models/tf1:predict", "{\"instances\": [1.0, 2.0]}"), "{ \"predictions\": [2.5, 3.0] }");
+        assertSameJson(harness.post("/v1/models/tf1/versions/1:predict", "{\"instances\": [1.0, 2.0]}"), "{ \"predictions\": [2.5, 3.0] }");
+        assertSameJson(harness.post("/v1/models/tf1:predict", "{\"signature_name\": \"serving_default\", \"instances\": [3.0, 4.0]}"),
+                "{ \"predictions\": [3.5, 4.0] }");
+        assertSameJson(harness.post("/v1/models/tf1:predict", "{\"signature_name\": \"serving_default\", \"inputs\": [3.0, 4.0]}"),
+                "{ \"outputs\": [3.5, 4.0] }");
+        assertSameJson(harness.post("/v1/models/tf1:regress", "{\"signature_name\": \"regress_x_to_y\", \"examples\": [ { \"x\": 80.0 } ] }"),
+                "{ \"results\": [42] }");
+        assertSameJson(harness.post("/v1/models/tf1/labels/stable:regress",
+                "{\"signature_name\": \"regress_x_to_y\", \"examples\": [ { \"x\": 80.0 } ] }"), "{ \"results\": [42] }");
+        Response empty = harness.post("/v1/models/tf1:predict", "");
+        assertThat(empty.error()).contains("JSON Parse error: The document is empty");
+        assertThat(harness.post("/v1/models/tf1:predict", "instances = [1, 2]").error()).contains("JSON Parse error: ");
+    }
+
+    /** Same JSON as TF Serving's test compares it (CompareJson: parsed documents, numbers by value). */
+    private static void assertSameJson(Response response, String expected) throws IOException {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(numbersAsDoubles(response.json())).isEqualTo(numbersAsDoubles(JsonBodies.MAPPER.readTree(expected)));
+    }
+
+    private static JsonNode numbersAsDoubles(JsonNode node) {
+        if (node.isNumber()) {
+            return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(node.doubleValue());
+        }
+        if (node.isArray()) {
+            var array = JsonBodies.MAPPER.createArrayNode();
+            node.forEach(child -> array.add(numbersAsDoubles(child)));
+            return array;
+        }
+        if (node.isObject()) {
+            var object = JsonBodies.MAPPER.createObjectNode();
+            node.fields().forEachRemaining(field -> object.set(field.getKey(), numbersAsDoubles(field.getValue())));
+            return object;
+        }
+        return node;
+    }
+
     @Test
     void classifyRefusedWithReason() {
         Response wrongMethod = harness.post("/v1/models/tf1:classify", "{\"examples\": [{\"x\": 2.0}]}");
