@@ -17,6 +17,33 @@ def fixture_dir(tmp_path_factory):
     return out
 
 
+def test_tf1_classify_regress_reads_tf_examples(fixture_dir):
+    folder = fixture_dir / "tf1_classify_regress" / "saved_model" / "1"
+
+    def example(x, bias=None):
+        feature = {"x": tf.train.Feature(float_list=tf.train.FloatList(value=[x]))}
+        if bias is not None:
+            feature["bias"] = tf.train.Feature(int64_list=tf.train.Int64List(value=[bias]))
+        return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as session:
+        meta = tf.compat.v1.saved_model.loader.load(session, ["serve"], str(folder))
+        signatures = meta.signature_def
+        assert signatures["classify_x_to_y"].method_name == "tensorflow/serving/classify"
+        assert signatures["regress_x_to_y"].method_name == "tensorflow/serving/regress"
+        assert signatures["serving_default"].method_name == "tensorflow/serving/predict"
+        regress = signatures["regress_x_to_y"]
+        got = session.run(regress.outputs["outputs"].name,
+                          {regress.inputs["inputs"].name: [example(3.0), example(10.0, 1)]})
+        np.testing.assert_allclose(got, [[3.5], [8.0]])
+        classify = signatures["classify_x_to_y"]
+        classes, scores = session.run([classify.outputs["classes"].name, classify.outputs["scores"].name],
+                                      {classify.inputs["inputs"].name: [example(2.0)]})
+        assert classes.tolist() == [[b"low", b"high"]]
+        np.testing.assert_allclose(scores, [[3.0, 6.0]])
+
+
 def test_tf1_learning_phase_must_be_fed(fixture_dir):
     folder = fixture_dir / "tf1_learning_phase"
     x = npy.load(folder / "reference" / "input.npy")

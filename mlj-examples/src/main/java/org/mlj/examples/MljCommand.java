@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "mlj", usageHelpAutoWidth = true,
         description = {"Runs Keras 3 models inside the JVM with pluggable backends (tensorflow, dl4j).", ""},
         subcommands = {DemoCommand.class, InspectCommand.class, RunCommand.class, DigitsCommand.class,
-                SentimentCommand.class, ActivationsCommand.class})
+                SentimentCommand.class, ActivationsCommand.class, ServeCommand.class})
 public final class MljCommand implements Callable<Integer> {
     private static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
 
