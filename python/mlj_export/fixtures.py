@@ -2,6 +2,7 @@
 
 tf1_learning_phase  a TF1-style SavedModel whose signature needs a `keras_learning_phase` feed
 dtypes_echo         a SavedModel that takes and returns every dtype mlj maps
+tf1_classify_regress  a TF1-style SavedModel with tf.Example classify and regress signatures
 unsupported_gru     a Keras 3 GRU model (.keras and .h5) that the DL4J backend must refuse
 keras2_ffnn         a Dense model written by hand in the Keras 2.x HDF5 layout
 """
@@ -25,7 +26,8 @@ def write_all(out_dir):
     """Write every fixture into out_dir/<fixture name>; return their paths."""
     out_dir = Path(out_dir)
     writers = {"tf1_learning_phase": write_tf1_learning_phase, "dtypes_echo": write_dtypes_echo,
-               "unsupported_gru": write_unsupported_gru, "keras2_ffnn": write_keras2_ffnn}
+               "unsupported_gru": write_unsupported_gru, "keras2_ffnn": write_keras2_ffnn,
+               "tf1_classify_regress": write_tf1_classify_regress}
     paths = []
     for name, write in writers.items():
         with atomic_directory(out_dir / name) as work:
@@ -80,6 +82,61 @@ def write_tf1_learning_phase(out_dir):
         "signature serving_default with inputs `input` and `keras_learning_phase` (bool "
         "placeholder, must be fed), output `output`; reference output with "
         "keras_learning_phase=False).\n", encoding="utf-8")
+
+
+def write_tf1_classify_regress(out_dir):
+    """A TF1/Estimator-style SavedModel whose classify and regress signatures read tf.Examples.
+
+    Each serialized tf.Example has feature `x` (float, required) and `bias` (int64, default 0);
+    y = 0.5 * x + 2 + bias. Signatures (TF Serving's method names):
+    - serving_default (predict): `x` float32 [?] -> `y` float32 [?]
+    - classify_x_to_y (classify): `inputs` string [?] -> `classes` string [?, 2] = ["low", "high"],
+      `scores` float32 [?, 2] = [y, 2 * y]
+    - regress_x_to_y (regress): `inputs` string [?] -> `outputs` float32 [?, 1] = y
+    Layout: saved_model/1/ (a TF Serving version directory).
+    """
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as session:
+        serialized = tf.compat.v1.placeholder(tf.string, [None], name="tf_example")
+        features = tf.io.parse_example(serialized, {
+            "x": tf.io.FixedLenFeature([], tf.float32),
+            "bias": tf.io.FixedLenFeature([], tf.int64, default_value=0)})
+        half = tf.constant(0.5, tf.float32, name="half")
+        two = tf.constant(2.0, tf.float32, name="two")
+        y_examples = tf.identity(features["x"] * half + two + tf.cast(features["bias"], tf.float32),
+                                 name="y_examples")
+        x = tf.compat.v1.placeholder(tf.float32, [None], name="x")
+        y = tf.identity(x * half + two, name="y")
+        batch = tf.shape(serialized)[0]
+        classes = tf.tile(tf.constant([["low", "high"]]), tf.stack([batch, 1]), name="classes")
+        scores = tf.stack([y_examples, 2.0 * y_examples], axis=1, name="scores")
+        outputs = tf.reshape(y_examples, [-1, 1], name="outputs")
+
+        builder = tf.compat.v1.saved_model.Builder(str(out_dir / "saved_model" / "1"))
+        signatures = {
+            "serving_default": tf.compat.v1.saved_model.predict_signature_def(
+                inputs={"x": x}, outputs={"y": y}),
+            "classify_x_to_y": tf.compat.v1.saved_model.classification_signature_def(
+                examples=serialized, classes=classes, scores=scores),
+            "regress_x_to_y": tf.compat.v1.saved_model.regression_signature_def(
+                examples=serialized, predictions=outputs),
+        }
+        builder.add_meta_graph_and_variables(session, [tf.compat.v1.saved_model.SERVING],
+                                             signature_def_map=signatures)
+        builder.save()
+
+        example = tf.train.Example(features=tf.train.Features(feature={
+            "x": tf.train.Feature(float_list=tf.train.FloatList(value=[3.0]))})).SerializeToString()
+        got = session.run(outputs, {serialized: [example]})
+    if not np.allclose(got, [[3.5]]):
+        raise AssertionError(f"tf1_classify_regress: regress(x=3) gave {got}, expected 3.5")
+    (out_dir / "README.md").write_text(
+        "TF1-style SavedModel written by `python -m mlj_export fixtures` "
+        "(mlj_export/fixtures.py, write_tf1_classify_regress): a TF Serving model base path whose "
+        "version 1 has signatures serving_default (predict: `x` -> `y` = 0.5 x + 2), "
+        "classify_x_to_y (tf.Example `inputs` -> `classes` [low, high], `scores` [y, 2y]) and "
+        "regress_x_to_y (tf.Example `inputs` -> `outputs` = y), where y = 0.5 x + 2 + bias and the "
+        "examples carry float feature `x` and int64 feature `bias` (default 0).\n", encoding="utf-8")
 
 
 class _DtypesEcho(tf.Module):
