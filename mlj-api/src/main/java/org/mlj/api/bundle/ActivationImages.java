@@ -16,8 +16,10 @@ import org.mlj.api.Tensor;
  * Draws one layer output (activation) of one example as a picture, the idea of TensorSpace.js with
  * java.awt. A {@code [1, height, width, channels]} output (convolution, pooling) becomes a grid of one
  * gray tile per channel, each normalised to its own minimum and maximum and labelled with its channel
- * index; any other output (dense, flatten, embedding, recurrent) becomes a labelled bar strip of its
- * values, scaled by the largest magnitude. The one rendering of activations in mlj: {@code ./mlj
+ * index; a {@code [1, steps, features]} output (embedding, recurrent layers returning sequences)
+ * becomes a heat map with one column per step and one row per feature, blue for positive and orange
+ * for negative values, scaled by the largest magnitude; any other output (dense, flatten, a recurrent
+ * layer's last state) becomes a labelled bar strip of its values, scaled by the largest magnitude. The one rendering of activations in mlj: {@code ./mlj
  * activations} writes these pictures to files and {@code mlj serve}'s web page shows the same PNGs.
  * Needs no display ({@code java.awt.headless=true}). Stateless and thread-safe.
  */
@@ -41,9 +43,25 @@ public final class ActivationImages {
         return name + " (" + className + ") " + values.dtype() + " " + values.shape();
     }
 
-    /** Whether {@code values} is drawn as feature maps ({@code [1, h, w, c]}) rather than as a bar strip. */
-    public static boolean isFeatureMaps(Tensor values) {
-        return values.shape().rank() == 4 && values.shape().dim(0) == 1;
+    /** How a layer output is drawn. */
+    public enum View {
+        /** {@code [1, h, w, c]}: one gray tile per channel. */
+        FEATURE_MAPS,
+        /** {@code [1, steps, features]}: a heat map, one column per step. */
+        SEQUENCE,
+        /** Anything else: one bar per value. */
+        BARS
+    }
+
+    /** How {@code values} (one example's output of one layer) is drawn. */
+    public static View view(Tensor values) {
+        if (values.shape().rank() == 4 && values.shape().dim(0) == 1) {
+            return View.FEATURE_MAPS;
+        }
+        if (values.shape().rank() == 3 && values.shape().dim(0) == 1 && values.shape().dim(1) > 1 && values.shape().dim(2) > 1) {
+            return View.SEQUENCE;
+        }
+        return View.BARS;
     }
 
     /**
@@ -53,7 +71,11 @@ public final class ActivationImages {
      * @param values the layer output for one example ({@code [1, ...]})
      */
     public BufferedImage draw(String caption, Tensor values) {
-        return isFeatureMaps(values) ? featureMaps(caption, values) : barStrip(caption, values);
+        return switch (view(values)) {
+            case FEATURE_MAPS -> featureMaps(caption, values);
+            case SEQUENCE -> sequence(caption, values);
+            case BARS -> barStrip(caption, values);
+        };
     }
 
     /** {@link #draw} encoded as PNG bytes. */
@@ -99,6 +121,35 @@ public final class ActivationImages {
                     g.setColor(new Color(level, level, level));
                     g.fillRect(left + x * scale, top + LABEL + y * scale, scale, scale);
                 }
+            }
+        }
+        g.dispose();
+        return picture;
+    }
+
+    /** A {@code [1, steps, features]} tensor as a heat map: column = step, row = feature. */
+    private static BufferedImage sequence(String caption, Tensor values) {
+        int steps = (int) values.shape().dim(1);
+        int features = (int) values.shape().dim(2);
+        double[] data = values.toDoubles();
+        double largest = 0;
+        for (double v : data) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        int cell = Math.max(1, Math.min(12, MAX_STRIP_WIDTH / steps));
+        int rowHeight = Math.max(2, Math.min(12, 2 * BAR_HEIGHT / features));
+        String legend = String.format(Locale.ROOT, "  columns: %d steps, rows: %d features, max |v| %.3g", steps, features, largest);
+        BufferedImage picture = canvas(Math.max(2 * GAP + steps * cell, captionWidth(caption + legend)),
+                TITLE + features * rowHeight + GAP, caption + legend);
+        Graphics2D g = graphics(picture);
+        for (int t = 0; t < steps; t++) {
+            for (int f = 0; f < features; f++) {
+                double v = data[t * features + f];
+                double strength = largest > 0 ? Math.abs(v) / largest : 0;
+                Color hue = v < 0 ? NEGATIVE : POSITIVE;
+                g.setColor(new Color((int) Math.round(hue.getRed() * strength), (int) Math.round(hue.getGreen() * strength),
+                        (int) Math.round(hue.getBlue() * strength)));
+                g.fillRect(GAP + t * cell, TITLE + f * rowHeight, cell, rowHeight);
             }
         }
         g.dispose();

@@ -53,7 +53,8 @@ final class TryIt {
             BufferedImage picture = decode(body);
             float[] pixels = inputs.digits().pixels(picture);
             Tensor tensor = Tensor.ofFloats(pixels, inputs.exampleShape().dims());
-            Tensor shown = Tensor.ofFloats(pixels, 1, picture28(pixels), picture28(pixels), 1);
+            int side = side(pixels);
+            Tensor shown = Tensor.ofFloats(pixels, 1, side, side, 1);
             handedOver = true;
             return run(served, version, tensor, inputs, start, json -> {
                 json.writeStringField("input_png", base64(images.png("input as the model sees it " + tensor.shape(), shown)));
@@ -102,7 +103,8 @@ final class TryIt {
         return inputs.kind() == BundleInputs.Kind.OTHER ? inputs.note() : "it is a " + inputs.kind().id() + " model";
     }
 
-    private static int picture28(float[] pixels) {
+    /** The side of the square picture the prepared pixels form (28 for MNIST). */
+    private static int side(float[] pixels) {
         int side = (int) Math.round(Math.sqrt(pixels.length));
         if (side * side != pixels.length) {
             throw ServingException.invalid("The prepared picture has " + pixels.length + " pixels, not a square");
@@ -177,7 +179,7 @@ final class TryIt {
                 json.writeStringField("name", layer.name());
                 json.writeStringField("class", layer.className());
                 json.writeStringField("shape", values.shape().toString());
-                json.writeStringField("view", ActivationImages.isFeatureMaps(values) ? "feature_maps" : "bars");
+                json.writeStringField("view", ActivationImages.view(values).name().toLowerCase(java.util.Locale.ROOT));
                 json.writeStringField("png", pictures.get(layer.name()));
                 json.writeEndObject();
             }

@@ -80,7 +80,7 @@ class WebPageBrowserTest {
 
     private void open() {
         browser.get(server.url() + "/");
-        new WebDriverWait(browser, WAIT).until(d -> !"".equals(String.valueOf(body().getAttribute("data-loaded"))));
+        new WebDriverWait(browser, WAIT).until(d -> body().getAttribute("data-loaded") != null);
         assertThat(body().getAttribute("data-loaded")).as("page loaded its models").isEqualTo("true");
     }
 

@@ -101,6 +101,8 @@ async function run(panel, output, call, show) {
   }
 }
 
+const VIEWS = { feature_maps: 'one tile per channel', sequence: 'one column per step, one row per feature', bars: 'one bar per value' };
+
 function classified(result, roundTrip) {
   const nodes = [];
   nodes.push(el('p', { class: 'meta' }, `answered by ${result.backend} · ${result.model} version ${result.version} · ${result.format} · ` +
@@ -122,7 +124,7 @@ function classified(result, roundTrip) {
   }
   nodes.push(el('div', { class: 'layers' }, result.layers.map((layer, i) => el('figure', { 'data-layer': layer.name, 'data-view': layer.view },
     el('img', { src: `data:image/png;base64,${layer.png}`, alt: layer.name }),
-    el('figcaption', {}, `${i + 1}. ${layer.name} (${layer.class}) ${layer.shape} — ${layer.view === 'feature_maps' ? 'one tile per channel' : 'one bar per value'}`)))));
+    el('figcaption', {}, `${i + 1}. ${layer.name} (${layer.class}) ${layer.shape} — ${VIEWS[layer.view] || layer.view}`)))));
   return nodes;
 }
 
