@@ -188,6 +188,12 @@ final class TryIt {
                 json.writeStringField("layers_unavailable", unsupported);
             }
             extra.write(json);
+            json.writeFieldName("input_values"); // for the 3D view, which runs the same input in TensorFlow.js
+            json.writeStartArray();
+            for (double value : input.toDoubles()) {
+                json.writeNumber((float) value);
+            }
+            json.writeEndArray();
             json.writeEndObject();
         });
     }

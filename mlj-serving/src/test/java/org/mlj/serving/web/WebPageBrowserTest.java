@@ -295,6 +295,11 @@ class WebPageBrowserTest {
         new WebDriverWait(browser, WAIT).until(d -> List.of("done", "error").contains(box.getAttribute("data-state")));
         assertThat(box.getAttribute("data-state")).as(box.getText()).isEqualTo("done");
         assertThat(box.findElements(By.tagName("canvas"))).isNotEmpty();
+        // A digit tried in the panel is run in the 3D view too (TensorFlow.js in the browser).
+        new Actions(browser).moveToElement(cnn.findElement(By.cssSelector("canvas.draw")), 0, -80).clickAndHold()
+                .moveByOffset(0, 80).moveByOffset(0, 80).release().perform();
+        assertThat(awaitPanel(cnn)).as(panelError(cnn)).isEqualTo("done");
+        new WebDriverWait(browser, WAIT).until(d -> "true".equals(box.getAttribute("data-predicted")));
         screenshot("06-tensorspace", box);
     }
 }

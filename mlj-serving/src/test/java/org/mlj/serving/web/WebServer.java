@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mlj.api.testing.ModelFixtures;
 import org.mlj.serving.ModelServer;
 import org.mlj.serving.config.ServerFlags;
@@ -21,20 +25,24 @@ final class WebServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** The three models on the loader's default backend. */
     static WebServer start(Path dir) throws IOException {
-        link(dir, "mnist_cnn", ModelFixtures.model("mnist_cnn"));
-        link(dir, "imdb_lstm", ModelFixtures.model("imdb_lstm"));
-        link(dir, "ffnn_savedmodel", ModelFixtures.model("mnist_ffnn").resolve("saved_model"));
-        Path config = dir.resolve("models.config");
-        Files.writeString(config, """
-                model_config_list {
-                  config { name: "mnist_cnn" base_path: "mnist_cnn" }
-                  config { name: "imdb_lstm" base_path: "imdb_lstm" }
-                  config { name: "ffnn_savedmodel" base_path: "ffnn_savedmodel" }
-                }
-                """, StandardCharsets.UTF_8);
-        return new WebServer(ModelServer.start(ServerFlags.parse(new String[] {
-                "--rest_api_port=0", "--model_config_file=" + config, "--file_system_poll_wait_seconds=0"})));
+        return start(dir, Map.of("mnist_cnn", ModelFixtures.model("mnist_cnn"), "imdb_lstm", ModelFixtures.model("imdb_lstm"),
+                "ffnn_savedmodel", ModelFixtures.model("mnist_ffnn").resolve("saved_model")));
+    }
+
+    /** These models (name: version 1's directory), with extra server flags such as {@code --backend=dl4j}. */
+    static WebServer start(Path dir, Map<String, Path> models, String... flags) throws IOException {
+        StringBuilder config = new StringBuilder("model_config_list {\n");
+        for (Map.Entry<String, Path> model : new TreeMap<>(models).entrySet()) {
+            link(dir, model.getKey(), model.getValue());
+            config.append("  config { name: \"").append(model.getKey()).append("\" base_path: \"").append(model.getKey()).append("\" }\n");
+        }
+        Path file = dir.resolve("models.config");
+        Files.writeString(file, config.append("}\n"), StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of("--rest_api_port=0", "--model_config_file=" + file, "--file_system_poll_wait_seconds=0"));
+        all.addAll(List.of(flags));
+        return new WebServer(ModelServer.start(ServerFlags.parse(all.toArray(new String[0]))));
     }
 
     private static void link(Path dir, String name, Path target) throws IOException {

@@ -105,6 +105,10 @@ const VIEWS = { feature_maps: 'one tile per channel', sequence: 'one column per 
 
 function classified(result, roundTrip) {
   const nodes = [];
+  if (result.input_values) {
+    views[result.model] = Object.assign(views[result.model] || {}, { input: result.input_values });
+    showIn3d(result.model);
+  }
   nodes.push(el('p', { class: 'meta' }, `answered by ${result.backend} · ${result.model} version ${result.version} · ${result.format} · ` +
     `inference ${ms(result.inference_ms)} · server ${ms(result.server_ms)} (with drawing) · round trip ${ms(roundTrip)}`));
   nodes.push(el('p', {}, 'prediction: ', el('span', { class: 'predicted' }, result.predicted), ` (${result.probability.toFixed(3)})`));
@@ -241,6 +245,15 @@ function jsonInput(model, panel, output) {
 
 // ----------------------------------------------------------------------------- the 3D view
 
+/** Per model: the 3D view once built, and the last input sent, so the view can show it too. */
+const views = {};
+
+function showIn3d(modelName) {
+  const entry = views[modelName];
+  if (!entry || !entry.ready || !entry.input) return;
+  entry.view.predict(entry.input, () => { entry.box.dataset.predicted = 'true'; });
+}
+
 const VENDOR = ['tf.min.js', 'three.min.js', 'TrackballControls.js', 'Tween.js', 'tensorspace.min.js', 'tsp-model.js'];
 let vendorLoaded = null;
 
@@ -267,10 +280,14 @@ function view3d(model) {
       const container = el('div', { class: 'view3d' });
       box.append(container);
       const view = window.mljTensorSpaceModel(container, manifest, `${base}/tensorspace/model.json`, { layerInitStatus: 'close' });
+      views[model.name] = Object.assign(views[model.name] || {}, { view, box, ready: false });
       view.init(() => {
-        status.textContent = 'TensorSpace 0.6.1 (drag to turn, scroll to zoom, click a layer to open it)';
+        status.textContent = 'TensorSpace 0.6.1 in your browser (TensorFlow.js on the bundle\'s export; drag to turn, scroll to zoom, '
+          + 'click a layer to open it). It shows the last input you tried.';
         status.className = 'meta';
+        views[model.name].ready = true;
         box.dataset.state = 'done';
+        showIn3d(model.name);
       });
     } catch (e) {
       box.replaceChildren(el('div', { class: 'error' }, `3D view unavailable: ${e.message}`));
