@@ -195,8 +195,11 @@ class WebPageBrowserTest {
                   g.drawImage(img, 0, 0, canvas.width, canvas.height); done(); };
                 img.src = 'data:image/png;base64,' + src;
                 """, cnn.findElement(By.cssSelector("canvas.draw")), png);
-        cnn.findElement(By.cssSelector("button.classify")).click();
-        assertThat(awaitPanel(cnn)).as(panelError(cnn)).isEqualTo("done");
+        // Twice: the first request of a fresh server also warms it up; the second shows a typical latency.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            cnn.findElement(By.cssSelector("button.classify")).click();
+            assertThat(awaitPanel(cnn)).as(panelError(cnn)).isEqualTo("done");
+        }
         assertThat(cnn.findElement(By.cssSelector(".predicted")).getText()).isEqualTo("7");
         assertThat(cnn.findElement(By.cssSelector(".output .meta")).getText()).contains("answered by").contains("version 1").contains("ms");
         assertEveryLayerRendered(cnn, layerNames(cnn).size());
