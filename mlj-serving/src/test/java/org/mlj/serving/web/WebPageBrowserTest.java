@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +32,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page of {@code mlj serve} in a real browser: Debian's chromium driven headless by Selenium
- * through the system chromedriver (never a downloaded one), against the real server on a free
- * loopback port. Skipped, with a message, where chromium or chromedriver is not installed ({@code
- * .ci/run} installs both). Screenshots go to {@code target/web-screenshots/} for a person to look at.
+ * through the system chromedriver (never a downloaded one: the driver and browser paths are given, so
+ * Selenium Manager is not asked), against the real server on a free loopback port. Skipped, with a
+ * message, where chromium or chromedriver is not installed ({@code .ci/run} installs both). Screenshots go to {@code target/web-screenshots/} for a person to look at.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's chromium; {@code -Dmlj.chromium=PATH} for another. */
+    private static final Path CHROMIUM = Path.of(System.getProperty("mlj.chromium", "/usr/bin/chromium"));
+    /** Debian's chromium-driver; {@code -Dmlj.chromedriver=PATH} for another. */
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("mlj.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "web-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -47,12 +50,23 @@ class WebPageBrowserTest {
     private WebServer server;
     private ChromeDriver browser;
 
+    private static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Each test is reported skipped, with the reason, when there is no browser. */
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(browserInstalled(), "browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
+                + "): apt-get install chromium chromium-driver");
+    }
+
     @BeforeAll
     void start(@TempDir Path temporary) throws IOException {
         dir = temporary;
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                        + "): apt-get install chromium chromium-driver");
+        if (!browserInstalled()) {
+            return;
+        }
         server = WebServer.start(dir.resolve("models"));
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
