@@ -1,10 +1,5 @@
 package org.mlj.examples;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,33 +7,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.mlj.api.LayerInfo;
 import org.mlj.api.Outputs;
 import org.mlj.api.Tensor;
+import org.mlj.api.bundle.ActivationImages;
 
 /**
- * Draws the layer outputs (activations) of one example, the idea of TensorSpace.js with java.awt:
- * one PNG per layer and an {@code index.html} that shows them in model order with each layer's name,
- * class and shape. A {@code [1, height, width, channels]} output (convolution, pooling) becomes a grid
- * of one gray tile per channel, each normalised to its own minimum and maximum and labelled with its
- * channel index; any other output (dense, flatten) becomes a labelled bar strip of its values, scaled
- * by the largest magnitude. Needs no display ({@code java.awt.headless=true}). Stateless and thread-safe.
+ * Writes the layer outputs (activations) of one example as files: one PNG per layer drawn by
+ * {@link ActivationImages} (the same pictures {@code mlj serve}'s web page shows) and an
+ * {@code index.html} that shows them in model order with each layer's name, class and shape.
+ * Stateless and thread-safe.
  */
 public final class ActivationRenderer {
-    private static final int MIN_TILE = 56;
-    private static final int GAP = 6;
-    private static final int TITLE = 24;
-    private static final int LABEL = 14;
-    private static final int BAR_HEIGHT = 120;
-    private static final int MAX_STRIP_WIDTH = 960;
-    private static final int MAX_BAR_LABELS = 32;
-    private static final Color BACKGROUND = new Color(0x1e1e1e);
-    private static final Color TEXT = new Color(0xe0e0e0);
-    private static final Color POSITIVE = new Color(0x4fa3e0);
-    private static final Color NEGATIVE = new Color(0xe08a4f);
-    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+    private final ActivationImages images = new ActivationImages();
 
     /**
      * Writes {@code 00_input.png}, one {@code NN_<layer>.png} per layer and {@code index.html} into {@code dir}.
@@ -70,119 +51,13 @@ public final class ActivationRenderer {
     }
 
     private Path section(StringBuilder html, Path dir, int position, String name, String className, Tensor values) throws IOException {
-        String caption = name + " (" + className + ") " + values.dtype() + " " + values.shape();
-        BufferedImage picture = isFeatureMaps(values) ? featureMaps(caption, values) : barStrip(caption, values);
         Path file = dir.resolve(String.format(Locale.ROOT, "%02d_%s.png", position, name.replaceAll("[^A-Za-z0-9_.-]", "_")));
-        ImageIO.write(picture, "png", file.toFile());
+        Files.write(file, images.png(ActivationImages.caption(name, className, values), values));
         html.append("<section><h2>").append(position).append(". ").append(escape(name)).append("</h2><p>")
                 .append(escape(className)).append(" &middot; ").append(values.dtype()).append(' ').append(values.shape())
                 .append("</p><img src=\"").append(escape(file.getFileName().toString())).append("\" alt=\"")
                 .append(escape(name)).append("\"></section>\n");
         return file;
-    }
-
-    private static boolean isFeatureMaps(Tensor values) {
-        return values.shape().rank() == 4 && values.shape().dim(0) == 1;
-    }
-
-    /** One tile per channel of a {@code [1, h, w, c]} tensor, each normalised to its own range. */
-    private static BufferedImage featureMaps(String caption, Tensor values) {
-        int h = (int) values.shape().dim(1);
-        int w = (int) values.shape().dim(2);
-        int channels = (int) values.shape().dim(3);
-        int scale = Math.max(1, (MIN_TILE + Math.max(h, w) - 1) / Math.max(h, w));
-        int columns = (int) Math.ceil(Math.sqrt(channels));
-        int rows = (channels + columns - 1) / columns;
-        int cellWidth = w * scale + GAP;
-        int cellHeight = LABEL + h * scale + GAP;
-        BufferedImage picture = canvas(Math.max(GAP + columns * cellWidth, captionWidth(caption)), TITLE + rows * cellHeight + GAP, caption);
-        Graphics2D g = graphics(picture);
-        double[] data = values.toDoubles();
-        for (int c = 0; c < channels; c++) {
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int p = c; p < data.length; p += channels) {
-                min = Math.min(min, data[p]);
-                max = Math.max(max, data[p]);
-            }
-            int left = GAP + (c % columns) * cellWidth;
-            int top = TITLE + (c / columns) * cellHeight;
-            g.setColor(TEXT);
-            g.setFont(FONT);
-            g.drawString("#" + c, left, top + LABEL - 3);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    double v = data[(y * w + x) * channels + c];
-                    int level = max > min ? (int) Math.round(255 * (v - min) / (max - min)) : 0;
-                    g.setColor(new Color(level, level, level));
-                    g.fillRect(left + x * scale, top + LABEL + y * scale, scale, scale);
-                }
-            }
-        }
-        g.dispose();
-        return picture;
-    }
-
-    /** One bar per value, up for positive and down for negative, scaled by the largest magnitude. */
-    private static BufferedImage barStrip(String caption, Tensor values) {
-        double[] data = values.toDoubles();
-        int n = Math.max(1, data.length);
-        int barWidth = Math.max(1, Math.min(24, MAX_STRIP_WIDTH / n));
-        double largest = 0;
-        boolean negative = false;
-        for (double v : data) {
-            largest = Math.max(largest, Math.abs(v));
-            negative |= v < 0;
-        }
-        boolean labelled = data.length <= MAX_BAR_LABELS;
-        String range = String.format(Locale.ROOT, "  max |v| %.3g", largest);
-        BufferedImage picture = canvas(Math.max(2 * GAP + n * barWidth, captionWidth(caption + range)),
-                TITLE + BAR_HEIGHT + (labelled ? LABEL : 0) + GAP, caption + range);
-        Graphics2D g = graphics(picture);
-        int baseline = TITLE + (negative ? BAR_HEIGHT / 2 : BAR_HEIGHT);
-        int reach = negative ? BAR_HEIGHT / 2 : BAR_HEIGHT;
-        g.setColor(TEXT.darker());
-        g.drawLine(GAP, baseline, GAP + n * barWidth, baseline);
-        g.setFont(FONT);
-        for (int i = 0; i < data.length; i++) {
-            int length = largest > 0 ? (int) Math.round(reach * Math.abs(data[i]) / largest) : 0;
-            int left = GAP + i * barWidth;
-            g.setColor(data[i] < 0 ? NEGATIVE : POSITIVE);
-            g.fillRect(left, data[i] < 0 ? baseline : baseline - length, Math.max(1, barWidth - 1), length);
-            if (labelled) {
-                String label = Integer.toString(i);
-                g.setColor(TEXT);
-                g.drawString(label, left + (barWidth - g.getFontMetrics().stringWidth(label)) / 2, TITLE + BAR_HEIGHT + LABEL - 2);
-            }
-        }
-        g.dispose();
-        return picture;
-    }
-
-    private static BufferedImage canvas(int width, int height, String caption) {
-        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = graphics(picture);
-        g.setColor(BACKGROUND);
-        g.fillRect(0, 0, width, height);
-        g.setColor(TEXT);
-        g.setFont(TITLE_FONT);
-        g.drawString(caption, GAP, TITLE - 8);
-        g.dispose();
-        return picture;
-    }
-
-    private static Graphics2D graphics(BufferedImage picture) {
-        Graphics2D g = picture.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        return g;
-    }
-
-    private static int captionWidth(String caption) {
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = probe.createGraphics();
-        int width = g.getFontMetrics(TITLE_FONT).stringWidth(caption) + 2 * GAP;
-        g.dispose();
-        return width;
     }
 
     private static String escape(String text) {

@@ -22,6 +22,7 @@ import org.mlj.serving.repository.ModelConfig;
 import org.mlj.serving.repository.ModelRepository;
 import org.mlj.serving.repository.VersionLoader;
 import org.mlj.serving.tfserving.TfServingApi;
+import org.mlj.serving.web.WebApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class ModelServer implements AutoCloseable {
             HttpFront front = new HttpFront(flags.host(), flags.restApiPort(), flags.restApiNumThreads(), flags.maxQueuedRequests(),
                     flags.maxRequestBytes(), flags.cors(), flags.accessLog(),
                     List.of(new TfServingApi(repository, inference), new OipApi(repository, inference, VERSION),
-                            new MetricsApi(metrics, metricsPath.orElse(null))), metrics);
+                            new MetricsApi(metrics, metricsPath.orElse(null)), new WebApi(repository, inference)), metrics);
             poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "mlj-serving-poll");
                 thread.setDaemon(true);
