@@ -136,9 +136,6 @@ public final class BatchingPredictor implements Predictor {
                     batch.full = true;
                 }
                 if (queue.size() >= maxEnqueuedBatches) {
-                    if (queue.isEmpty()) {
-                        queues.remove(key);
-                    }
                     metrics.queueFull(task.call().version().modelName());
                     return new ServingException(ErrorCode.UNAVAILABLE, "The batch queue of model " + task.call().version().modelName()
                             + " is full (" + maxEnqueuedBatches + " batches waiting, max_enqueued_batches); retry later");
