@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mlj.api.ModelLoader;
+import org.mlj.serving.batching.BatchMetrics;
+import org.mlj.serving.batching.BatchingPredictor;
 import org.mlj.serving.config.BatchingParameters;
 import org.mlj.serving.config.ModelConfigFile;
 import org.mlj.serving.config.MonitoringConfig;
@@ -65,11 +67,10 @@ public final class ModelServer implements AutoCloseable {
      * @throws IllegalArgumentException if a config file is malformed
      */
     public static ModelServer start(ServerFlags flags) throws IOException {
+        BatchingParameters batching = null;
         if (flags.enableBatching()) {
-            BatchingParameters batching = flags.batchingParametersFile().isPresent()
+            batching = flags.batchingParametersFile().isPresent()
                     ? BatchingParameters.read(flags.batchingParametersFile().get()) : BatchingParameters.defaults();
-            LOG.warn("event=batching_not_implemented parameters=\"{}\" note=\"--enable_batching is parsed and checked, but the batcher is "
-                    + "not implemented yet: every request runs on its own\"", batching);
         }
         Optional<String> metricsPath = Optional.empty();
         if (flags.monitoringConfigFile().isPresent()) {
@@ -86,7 +87,8 @@ public final class ModelServer implements AutoCloseable {
         ScheduledExecutorService poller = null;
         try {
             repository.apply(configs);
-            predictor = new DirectPredictor(flags.inferenceThreads(), flags.maxQueuedRequests());
+            predictor = batching == null ? new DirectPredictor(flags.inferenceThreads(), flags.maxQueuedRequests())
+                    : batchingPredictor(batching, metrics);
             Inference inference = new Inference(predictor, flags.restApiTimeoutMs());
             HttpFront front = new HttpFront(flags.host(), flags.restApiPort(), flags.restApiNumThreads(), flags.maxQueuedRequests(),
                     flags.maxRequestBytes(), flags.cors(), flags.accessLog(),
@@ -113,6 +115,13 @@ public final class ModelServer implements AutoCloseable {
             repository.close();
             throw e;
         }
+    }
+
+    private static Predictor batchingPredictor(BatchingParameters batching, ServingMetrics metrics) {
+        BatchMetrics batchMetrics = new BatchMetrics(batching.maxBatchSize());
+        metrics.include(batchMetrics::scrape);
+        LOG.info("event=batching_enabled parameters=\"{}\"", batching);
+        return new BatchingPredictor(batching, batchMetrics);
     }
 
     private static List<ModelConfig> configs(ServerFlags flags) throws IOException {

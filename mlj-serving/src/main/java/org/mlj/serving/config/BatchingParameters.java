@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * TF Serving's {@code --batching_parameters_file} ({@code BatchingParameters} in text format, each
- * scalar wrapped as {@code max_batch_size { value: 128 }}), parsed and checked now so deployment
- * files keep working; the batcher that uses it is a separate piece of work. Immutable.
+ * scalar wrapped as {@code max_batch_size { value: 128 }}), parsed and checked; {@link org.mlj.serving.batching.BatchingPredictor}
+ * batches with it. Immutable.
  *
  * @param maxBatchSize largest batch (default 1000 in TF Serving)
  * @param batchTimeoutMicros how long to wait to fill a batch (default 0)

@@ -65,8 +65,8 @@ public final class ServerFlags {
                 (f, v) -> f.modelConfigFilePollWaitSeconds = intRange("model_config_file_poll_wait_seconds", v, 0, 86_400));
         flag("file_system_poll_wait_seconds", "Look for new versions this often. Default 1; 0: once at start-up.",
                 (f, v) -> f.fileSystemPollWaitSeconds = intRange("file_system_poll_wait_seconds", v, 0, 86_400));
-        bool("enable_batching", "Parse batching parameters (the batcher is not implemented yet).", (f, v) -> f.enableBatching = v);
-        flag("batching_parameters_file", "Text-format BatchingParameters (parsed and checked).", (f, v) -> f.batchingParametersFile = Path.of(v));
+        bool("enable_batching", "Batch concurrent requests dynamically (TF Serving semantics; parameters from --batching_parameters_file).", (f, v) -> f.enableBatching = v);
+        flag("batching_parameters_file", "Text-format BatchingParameters: max_batch_size, batch_timeout_micros, num_batch_threads, max_enqueued_batches, allowed_batch_sizes.", (f, v) -> f.batchingParametersFile = Path.of(v));
         bool("enable_model_warmup", "Warm versions up before serving them. Default true.", (f, v) -> f.enableModelWarmup = v);
         flag("num_request_iterations_for_warmup", "Warm-up predictions per version. Default 1.",
                 (f, v) -> f.numRequestIterationsForWarmup = intRange("num_request_iterations_for_warmup", v, 0, 1000));

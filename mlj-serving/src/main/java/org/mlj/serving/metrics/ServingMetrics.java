@@ -3,8 +3,10 @@ package org.mlj.serving.metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.mlj.serving.http.ApiRequest;
@@ -32,6 +34,7 @@ public final class ServingMetrics implements RequestObserver, RepositoryEvents {
     private final ConcurrentMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> unloads = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
+    private final List<Supplier<String>> sections = new CopyOnWriteArrayList<>();
 
     /** Counts and latency of one label set. */
     private static final class Series {
@@ -89,6 +92,11 @@ public final class ServingMetrics implements RequestObserver, RepositoryEvents {
         return inFlight.get();
     }
 
+    /** Appends another component's metrics (Prometheus text, e.g. the batcher's) to every scrape. */
+    public void include(Supplier<String> section) {
+        sections.add(section);
+    }
+
     /** Everything, in Prometheus text format. */
     public String scrape() {
         StringBuilder out = new StringBuilder(4096);
@@ -120,6 +128,7 @@ public final class ServingMetrics implements RequestObserver, RepositoryEvents {
         counter(out, "mlj_serving_model_loads_total", "Model versions loaded and warmed up.", loads);
         counter(out, "mlj_serving_model_load_failures_total", "Model versions that failed to load.", failures);
         counter(out, "mlj_serving_model_unloads_total", "Model versions unloaded after their last request.", unloads);
+        sections.forEach(section -> out.append(section.get()));
         return out.toString();
     }
 
