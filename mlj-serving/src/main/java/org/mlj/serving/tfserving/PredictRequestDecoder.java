@@ -24,7 +24,7 @@ import org.mlj.serving.json.TensorJson;
  */
 public final class PredictRequestDecoder {
     /** The signature TF Serving runs when the request names none. */
-    public static final String DEFAULT_SIGNATURE = "serving_default";
+    public static final String DEFAULT_SIGNATURE = Signature.DEFAULT_NAME;
 
     private PredictRequestDecoder() {
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
-import org.mlj.api.NpyFile;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 import org.mlj.serving.ServingHarness;
 import org.mlj.serving.ServingHarness.Response;
