@@ -6,7 +6,7 @@
 #   mlj-benchmarks/spark-bench.sh [tensorflow|dl4j]
 #
 # Builds mlj-spark and mlj-benchmarks in the reactor (package, never install) and runs on mlj-spark's
-# class path (target/lib: the runtime jars plus Spark and the versions it ships). Output also goes to
+# class path (target/lib: mlj and the backends; target/spark-lib: Spark and the versions it ships). Output also goes to
 # mlj-benchmarks/target/spark-bench.md.
 set -euo pipefail
 
@@ -23,5 +23,5 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # shellcheck disable=SC2086
 "$java" -Xmx4g $opens -Dlog4j2.configurationFile="$root/mlj-spark/conf/log4j2.properties" -Djava.awt.headless=true \
   -Dorg.bytedeco.javacpp.logger=slf4j -Dmlj.root="$root" \
-  -cp "$here/target/classes:$root/mlj-spark/target/mlj-spark.jar:$root/mlj-spark/target/lib/*" \
+  -cp "$here/target/classes:$root/mlj-spark/target/mlj-spark.jar:$root/mlj-spark/target/lib/*:$root/mlj-spark/target/spark-lib/*" \
   org.mlj.benchmarks.SparkThroughputBenchmark "$@" | tee "$here/target/spark-bench.md"

@@ -50,65 +50,100 @@ record InputBinding(String column, String input, ColumnKind kind, DType dtype, l
         if (row.isNullAt(field)) {
             throw new RowInputException(column, partition, position, "is null; expected " + expected());
         }
-        double[] values = switch (kind) {
-            case TEXT -> toDoubles(model.tokenizer().encode(row.getString(field)));
+        Object values = switch (kind) {
+            case TEXT -> model.tokenizer().encode(row.getString(field));
             case IMAGE -> image(row.<byte[]>getAs(field), model, partition, position);
             case VECTOR -> row.<Vector>getAs(field).toArray();
-            default -> numbers(row.getList(field), partition, position);
+            default -> primitives(row, field, partition, position);
         };
-        if (values.length != exampleSize()) {
-            throw new RowInputException(column, partition, position, "has " + values.length + " values; expected " + expected());
+        int length = java.lang.reflect.Array.getLength(values);
+        if (length != exampleSize()) {
+            throw new RowInputException(column, partition, position, "has " + length + " values; expected " + expected());
         }
         return convert(values, partition, position);
     }
 
-    private double[] image(byte[] file, CachedModel model, int partition, long position) {
+    private float[] image(byte[] file, CachedModel model, int partition, long position) {
         try {
-            float[] pixels = model.pixels(file);
-            double[] values = new double[pixels.length];
-            for (int i = 0; i < pixels.length; i++) {
-                values[i] = pixels[i];
-            }
-            return values;
+            return model.pixels(file);
         } catch (IOException e) {
             throw new RowInputException(column, partition, position, e.getMessage() + "; expected " + expected());
         }
     }
 
-    private double[] numbers(List<Object> list, int partition, long position) {
-        double[] values = new double[list.size()];
-        for (int i = 0; i < values.length; i++) {
-            Object value = list.get(i);
-            if (value == null) {
+    /**
+     * An array column's values as a primitive array of the column's element type: Spark hands primitive
+     * arrays without nulls over as a Scala {@code ArraySeq} wrapping one, which is used as is (no copy, no
+     * boxing); anything else is read element by element.
+     */
+    private Object primitives(Row row, int field, int partition, long position) {
+        Object value = row.get(field);
+        Object array = value instanceof scala.collection.mutable.ArraySeq<?> seq ? seq.array()
+                : value instanceof scala.collection.immutable.ArraySeq<?> seq ? seq.unsafeArray() : null;
+        if (array != null && array.getClass().getComponentType().isPrimitive()) {
+            return array;
+        }
+        List<Object> list = row.getList(field);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
                 throw new RowInputException(column, partition, position, "has null at index " + i + "; expected " + expected());
             }
-            values[i] = ((Number) value).doubleValue();
         }
-        return values;
+        return switch (kind) {
+            case FLOAT_ARRAY -> {
+                float[] out = new float[list.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = ((Number) list.get(i)).floatValue();
+                }
+                yield out;
+            }
+            case INT_ARRAY -> list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+            case LONG_ARRAY -> list.stream().mapToLong(v -> ((Number) v).longValue()).toArray();
+            default -> list.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        };
     }
 
-    private Object convert(double[] values, int partition, long position) {
+    /** The values as the input's dtype; integer inputs accept only integral values in range. */
+    private Object convert(Object values, int partition, long position) {
+        int n = java.lang.reflect.Array.getLength(values);
         switch (dtype) {
             case FLOAT32: {
-                float[] out = new float[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    out[i] = (float) values[i];
+                if (values instanceof float[]) {
+                    return values;
+                }
+                float[] out = new float[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) number(values, i);
                 }
                 return out;
             }
-            case FLOAT64:
-                return values;
+            case FLOAT64: {
+                if (values instanceof double[]) {
+                    return values;
+                }
+                double[] out = new double[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = number(values, i);
+                }
+                return out;
+            }
             case INT32: {
-                int[] out = new int[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    out[i] = (int) integral(values[i], i, Integer.MIN_VALUE, Integer.MAX_VALUE, partition, position);
+                if (values instanceof int[]) {
+                    return values;
+                }
+                int[] out = new int[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (int) integral(values, i, Integer.MIN_VALUE, Integer.MAX_VALUE, partition, position);
                 }
                 return out;
             }
             case INT64: {
-                long[] out = new long[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    out[i] = integral(values[i], i, Long.MIN_VALUE, Long.MAX_VALUE, partition, position);
+                if (values instanceof long[]) {
+                    return values;
+                }
+                long[] out = new long[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = integral(values, i, Long.MIN_VALUE, Long.MAX_VALUE, partition, position);
                 }
                 return out;
             }
@@ -117,19 +152,36 @@ record InputBinding(String column, String input, ColumnKind kind, DType dtype, l
         }
     }
 
-    private long integral(double value, int index, long min, long max, int partition, long position) {
+    private static double number(Object values, int i) {
+        if (values instanceof float[] f) {
+            return f[i];
+        }
+        if (values instanceof double[] d) {
+            return d[i];
+        }
+        if (values instanceof int[] ints) {
+            return ints[i];
+        }
+        return ((long[]) values)[i];
+    }
+
+    private long integral(Object values, int index, long min, long max, int partition, long position) {
+        if (values instanceof long[] longs) {
+            long value = longs[index];
+            if (value < min || value > max) {
+                throw notIntegral(value, index, partition, position);
+            }
+            return value;
+        }
+        double value = number(values, index);
         if (value != Math.rint(value) || value < min || value > max) {
-            throw new RowInputException(column, partition, position, "has " + value + " at index " + index
-                    + ", which is not an " + dtype + " value; expected " + expected());
+            throw notIntegral(value, index, partition, position);
         }
         return (long) value;
     }
 
-    private static double[] toDoubles(int[] ids) {
-        double[] values = new double[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            values[i] = ids[i];
-        }
-        return values;
+    private RowInputException notIntegral(Object value, int index, int partition, long position) {
+        return new RowInputException(column, partition, position, "has " + value + " at index " + index
+                + ", which is not an " + dtype + " value; expected " + expected());
     }
 }

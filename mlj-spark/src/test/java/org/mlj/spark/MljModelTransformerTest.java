@@ -206,6 +206,30 @@ class MljModelTransformerTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeForAnIntegerInputFailsTheTask() {
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            double[] tokens = new double[200];
+            Arrays.fill(tokens, 1);
+            tokens[3] = r == 2 ? 0.5 : 7;
+            rows.add(RowFactory.create((long) r, tokens));
+        }
+        Dataset<Row> ids = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+                .add("ids", DataTypes.createArrayType(DataTypes.DoubleType))).coalesce(1);
+        MljModelTransformer lstm = new MljModelTransformer().setModelPath(model("imdb_lstm")).setBackend("tensorflow")
+                .setInputCol("ids");
+
+        assertThatThrownBy(() -> lstm.transform(ids).collectAsList())
+                .hasStackTraceContaining("Column 'ids', row 2 of partition 0: has 0.5 at index 3, which is not an int32 value;"
+                        + " expected 200 values for input 'tokens' int32 [200]");
+        List<Row> nulls = lstm.setOnBadRow(MljModelTransformer.NULL).transform(ids).select("id", "sentiment", "mlj_error")
+                .orderBy("id").collectAsList();
+        assertThat(nulls.get(0).isNullAt(1)).isFalse();
+        assertThat(nulls.get(2).isNullAt(1)).isTrue();
+        assertThat(nulls.get(2).getString(2)).contains("not an int32 value");
+    }
+
+    @Test
     void withOnBadRowNullABadRowGetsNullOutputsAndItsError() {
         Dataset<Row> bad = badRows();
         MljModelTransformer ffnn = new MljModelTransformer().setModelPath(model("mnist_ffnn")).setBackend("tensorflow")
