@@ -269,6 +269,29 @@ class MljModelTransformerTest {
     }
 
     @Test
+    void aBundleShippedAsAnArchiveIsFoundByItsName() throws IOException {
+        Path bundle = ModelFixtures.model("mnist_ffnn");
+        Path zip = temp.resolve("ffnn.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(zip));
+             java.util.stream.Stream<Path> files = java.nio.file.Files.walk(bundle)) {
+            for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(bundle.relativize(file).toString()));
+                java.nio.file.Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        spark.sparkContext().addArchive(zip + "#ffnn_archive");
+        MljModelTransformer ffnn = new MljModelTransformer().setModelPath("ffnn_archive").setInputCol("pixels")
+                .setBackend("tensorflow");
+
+        List<Row> rows = ffnn.transform(parquetDigits.filter("id < 100")).select("id", "predictions").collectAsList();
+
+        float[][] expected = inProcess("mnist_ffnn", "tensorflow", "pixels", 100, 784);
+        assertThat(rows).hasSize(100);
+        rows.forEach(row -> assertClose(floats(row.getList(1)), expected[(int) row.getLong(0)], "digit " + row.getLong(0)));
+    }
+
+    @Test
     void schemaErrorsSayWhatWasExpected() {
         MljModelTransformer ffnn = new MljModelTransformer().setModelPath(model("mnist_ffnn")).setBackend("tensorflow");
         assertThatThrownBy(() -> ffnn.transformSchema(new StructType().add("id", DataTypes.LongType)))
