@@ -17,7 +17,8 @@ import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Tensor;
-import org.mlj.api.TextTokenizer;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.TextTokenizer;
 import org.mlj.spark.MljModelTransformer;
 import org.mlj.spark.data.ImdbReviews;
 import org.mlj.spark.data.MnistDigits;
@@ -102,11 +103,11 @@ public final class SparkThroughputBenchmark {
     /** Single-thread rows/s of Model.predict, preparing each batch's tensor from the same row values. */
     private static double inProcess(Path model, String backend, Workload work, int batch, List<MnistDigits.Digit> digits,
                                     List<ImdbReviews.Review> reviews) {
-        LoadOptions options = LoadOptions.builder().backend(backend).intraOpThreads(1).interOpThreads(1).build();
+        LoadOptions options = LoadOptions.builder().backend(backend).options("tensorflow".equals(backend) ? java.util.Map.of("tensorflow.intraOpThreads", 1, "tensorflow.interOpThreads", 1) : java.util.Map.of()).build();
         try (Model loaded = Models.load(model, options)) {
             String input = loaded.signature().requiredInputs().get(0).name();
             long[] example = loaded.signature().requiredInputs().get(0).shape().dims();
-            TextTokenizer tokenizer = work.column().equals("text") ? TextTokenizer.of(loaded.manifest().orElseThrow()) : null;
+            TextTokenizer tokenizer = work.column().equals("text") ? TextTokenizer.of(BundleManifest.read(loaded.source())) : null;
             double best = 0;
             for (int pass = 0; pass <= REPEATS; pass++) {
                 long start = System.nanoTime();

@@ -3,10 +3,12 @@ package org.mlj.spark;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import org.mlj.api.BundleManifest;
+import org.mlj.api.BundleInfo;
+import org.mlj.api.ModelFormat;
+import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.InvalidInputException;
 import org.mlj.api.Model;
-import org.mlj.api.TextTokenizer;
+import org.mlj.api.bundle.TextTokenizer;
 
 /**
  * One model loaded in this JVM, with what the bundle says about preparing its inputs: class labels,
@@ -30,17 +32,17 @@ public final class CachedModel {
 
     /** The bundle's class labels, in output order; empty when the model is not a bundle or has none. */
     public List<String> labels() {
-        return model.manifest().map(BundleManifest::labels).map(List::copyOf).orElse(List.of());
+        return model.bundle().map(BundleInfo::labels).orElse(List.of());
     }
 
     /** Whether the bundle tells how to tokenize text (for its one input). */
     boolean tokenizesText() {
-        return model.manifest().map(m -> m.preprocessing() != null && m.preprocessing().text() != null).orElse(false);
+        return bundleManifest().map(m -> m.preprocessing() != null && m.preprocessing().text() != null).orElse(false);
     }
 
     /** Whether the bundle tells how to prepare images (for its one input). */
     boolean takesImages() {
-        return model.manifest().map(m -> m.preprocessing() != null && m.preprocessing().image() != null).orElse(false);
+        return bundleManifest().map(m -> m.preprocessing() != null && m.preprocessing().image() != null).orElse(false);
     }
 
     /** The bundle's tokenizer. */
@@ -65,12 +67,22 @@ public final class CachedModel {
     }
 
     private BundleManifest manifest(String what) {
-        Optional<BundleManifest> manifest = model.manifest();
+        Optional<BundleManifest> manifest = bundleManifest();
         return manifest.orElseThrow(() -> new InvalidInputException("Model " + model.source()
                 + " is not an mlj bundle, so mlj-spark cannot " + what + " for it: feed numeric arrays instead"));
     }
 
     void close() {
         model.close();
+    }
+
+    private Optional<BundleManifest> bundleManifest;
+
+    /** The bundle's manifest (tokenizer and image rules), read once; empty for other formats. */
+    private synchronized Optional<BundleManifest> bundleManifest() {
+        if (bundleManifest == null) {
+            bundleManifest = model.format() == ModelFormat.MLJ_BUNDLE ? Optional.of(BundleManifest.read(model.source())) : Optional.empty();
+        }
+        return bundleManifest;
     }
 }

@@ -32,7 +32,7 @@ public record ModelKey(String path, String backend, Map<String, String> options,
     /** The load options this key stands for, with the thread budget applied to the backend. */
     public LoadOptions loadOptions() {
         LoadOptions.Builder builder = LoadOptions.builder().backend(backend);
-        options.forEach(builder::property);
+        options.forEach(builder::option);
         return threads.applyTo(builder, backend).build();
     }
 }

@@ -4,13 +4,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
-import org.mlj.api.BundleManifest;
-import org.mlj.examples.DigitImages;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.DigitImages;
 
 /**
  * Turns the bytes of an image file (a {@code binary} column: PNG, or JPEG, GIF, BMP) into a model's
  * input exactly as {@code ./mlj digits} does, by handing the decoded picture to {@link DigitImages}.
- * The one class of mlj-spark that uses mlj-examples (until DigitImages moves into mlj-api).
  * Thread-safe.
  */
 final class PngImages {

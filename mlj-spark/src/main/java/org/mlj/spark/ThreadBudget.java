@@ -62,14 +62,16 @@ public record ThreadBudget(int taskCpus, int slots) implements Serializable {
     /** Applies the budget to load options for this backend (empty: the loader's choice). */
     LoadOptions.Builder applyTo(LoadOptions.Builder builder, String backend) {
         LoadOptions current = builder.build();
-        if (current.intraOpThreads() == 0) {
-            builder.intraOpThreads(taskCpus);
+        if ("tensorflow".equals(backend)) {
+            if (current.option("tensorflow.intraOpThreads").isEmpty()) {
+                builder.option("tensorflow.intraOpThreads", taskCpus);
+            }
+            if (current.option("tensorflow.interOpThreads").isEmpty()) {
+                builder.option("tensorflow.interOpThreads", slots);
+            }
         }
-        if (current.interOpThreads() == 0) {
-            builder.interOpThreads(slots);
-        }
-        if ("dl4j".equals(backend) && current.property("dl4j.poolSize").isEmpty()) {
-            builder.property("dl4j.poolSize", Integer.toString(slots));
+        if ("dl4j".equals(backend) && current.option("dl4j.poolSize").isEmpty()) {
+            builder.option("dl4j.poolSize", slots);
         }
         return builder;
     }

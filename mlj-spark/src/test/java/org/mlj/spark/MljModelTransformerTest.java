@@ -32,7 +32,8 @@ import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Tensor;
-import org.mlj.api.TextTokenizer;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.TextTokenizer;
 import org.mlj.api.testing.ModelFixtures;
 import org.mlj.spark.data.ImdbReviews;
 import org.mlj.spark.data.MnistDigits;
@@ -113,7 +114,7 @@ class MljModelTransformerTest {
         assertThat(ModelCache.loads(lstm.modelKey())).isEqualTo(1);
         Map<Long, Float> expected = new HashMap<>();
         try (Model model = Models.load(ModelFixtures.model("imdb_lstm"), LoadOptions.builder().backend(backend).build())) {
-            TextTokenizer tokenizer = TextTokenizer.of(model.manifest().orElseThrow());
+            TextTokenizer tokenizer = TextTokenizer.of(BundleManifest.read(model.source()));
             for (int start = 0; start < reviews.size(); start += 500) {
                 List<String> batch = reviews.subList(start, start + 500).stream().map(ImdbReviews.Review::text).toList();
                 float[] sentiment = model.predict(tokenizer.encode(batch)).toFloatArray();

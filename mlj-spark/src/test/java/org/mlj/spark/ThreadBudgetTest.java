@@ -26,13 +26,12 @@ class ThreadBudgetTest {
     void tensorflowGetsIntraAndInterOpThreadsAndDl4jANetworkPerSlot() {
         ThreadBudget budget = new ThreadBudget(2, 3);
         LoadOptions tf = budget.applyTo(LoadOptions.builder().backend("tensorflow"), "tensorflow").build();
-        assertThat(tf.intraOpThreads()).isEqualTo(2);
-        assertThat(tf.interOpThreads()).isEqualTo(3);
-        assertThat(tf.properties()).isEmpty();
+        assertThat(tf.option("tensorflow.intraOpThreads")).contains("2");
+        assertThat(tf.option("tensorflow.interOpThreads")).contains("3");
         LoadOptions dl4j = budget.applyTo(LoadOptions.builder().backend("dl4j"), "dl4j").build();
-        assertThat(dl4j.property("dl4j.poolSize")).contains("3");
-        LoadOptions own = budget.applyTo(LoadOptions.builder().property("dl4j.poolSize", "1"), "dl4j").build();
-        assertThat(own.property("dl4j.poolSize")).contains("1");
+        assertThat(dl4j.options()).containsOnlyKeys("dl4j.poolSize").containsEntry("dl4j.poolSize", "3");
+        LoadOptions own = budget.applyTo(LoadOptions.builder().option("dl4j.poolSize", "1"), "dl4j").build();
+        assertThat(own.option("dl4j.poolSize")).contains("1");
     }
 
     private static SparkConf conf(String master, Map<String, String> settings) {
