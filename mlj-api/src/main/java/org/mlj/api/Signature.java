@@ -149,9 +149,17 @@ public final class Signature {
         limits.checkRequest(given);
     }
 
-    /** Whether the spec's first dimension is the batch: rank 1 or more, first dimension unknown. */
+    /**
+     * Whether the spec's first dimension is the batch: its layout starts with {@code N}, or, without a
+     * layout, it has rank 2 or more and an unknown first dimension (a rank-1 {@code [?]} input may be a
+     * vector of any length).
+     */
     private static boolean isBatched(TensorSpec spec) {
-        return !spec.shape().isUnknownRank() && spec.shape().rank() > 0 && spec.shape().dim(0) == Shape.UNKNOWN;
+        Shape shape = spec.shape();
+        if (shape.isUnknownRank() || shape.rank() == 0 || shape.dim(0) != Shape.UNKNOWN) {
+            return false;
+        }
+        return spec.layout() != null && !spec.layout().isEmpty() ? spec.layout().startsWith("N") : shape.rank() >= 2;
     }
 
     private void checkShape(TensorSpec spec, Shape actual) {
