@@ -94,6 +94,9 @@ public record BundleManifest(
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read bundle manifest " + file + ": " + e, e);
         }
+        if (parsed == null) {
+            throw new ModelLoadException("Bundle manifest " + file + " is empty or JSON null; expected a JSON object");
+        }
         if (!FORMAT.equals(parsed.format())) {
             throw new ModelLoadException("Bundle manifest " + file + " has format '" + parsed.format() + "', expected '" + FORMAT + "'");
         }

@@ -72,7 +72,7 @@ public final class NpyFile {
         } else {
             throw new IllegalArgumentException("unsupported .npy format version " + major + "." + bytes[7]);
         }
-        if (headerLength < 0 || headerStart + headerLength > bytes.length) {
+        if (headerLength < 0 || headerLength > bytes.length - headerStart) {
             throw new IllegalArgumentException("truncated .npy header");
         }
         Charset charset = major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
