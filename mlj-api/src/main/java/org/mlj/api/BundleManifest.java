@@ -107,6 +107,16 @@ public record BundleManifest(
         if (parsed.inputs().isEmpty() || parsed.outputs().isEmpty()) {
             throw new ModelLoadException("Bundle manifest " + file + " lists no inputs or no outputs");
         }
+        try {
+            parsed.inputs().forEach(TensorEntry::toSpec);
+            parsed.outputs().forEach(TensorEntry::toSpec);
+            if (parsed.layers() != null) {
+                parsed.layers().forEach(LayerEntry::toLayerInfo);
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ModelLoadException("Bundle manifest " + file + " has an invalid input, output or layer entry: "
+                    + e.getMessage() + " (re-export the bundle)", e);
+        }
         return parsed.withDirectory(bundleDirectory);
     }
 
