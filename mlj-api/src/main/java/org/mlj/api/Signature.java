@@ -86,15 +86,29 @@ public final class Signature {
     }
 
     /**
-     * Checks inputs against this signature: every name known, every required input present, dtypes
-     * equal, shapes compatible (rank and every known dimension).
+     * Checks inputs against this signature and {@link InputLimits#DEFAULT}: every name known, every
+     * required input present, dtypes equal (a string tensor where numbers are expected is a dtype
+     * error), shapes compatible (rank and every known dimension), no empty input, one batch size across
+     * the inputs whose first dimension is the batch, sizes within the limits. Values are not checked:
+     * NaN and infinities are data and pass through.
      *
-     * @throws InvalidInputException naming the first problem, with what was expected
+     * @throws InvalidInputException naming the first problem and the input, with what was expected
      */
     public void validate(Map<String, Tensor> given) {
+        validate(given, InputLimits.DEFAULT);
+    }
+
+    /**
+     * Checks inputs as {@link #validate(Map)} does, against the given limits.
+     *
+     * @throws InvalidInputException naming the first problem and the input, with what was expected
+     */
+    public void validate(Map<String, Tensor> given, InputLimits limits) {
         if (given == null) {
             throw new InvalidInputException("Inputs for signature '" + name + "' are null; expected " + describe(requiredInputs()));
         }
+        String batchInput = null;
+        long batch = -1;
         for (Map.Entry<String, Tensor> entry : given.entrySet()) {
             TensorSpec spec = inputsByName.get(entry.getKey());
             if (spec == null) {
@@ -107,9 +121,26 @@ public final class Signature {
             }
             if (tensor.dtype() != spec.dtype()) {
                 throw new InvalidInputException("Input '" + spec.name() + "' has dtype " + tensor.dtype()
+                        + (tensor.dtype() == DType.STRING ? " (strings)" : "")
                         + ", expected " + spec.dtype() + " (shape " + spec.shape() + ")");
             }
             checkShape(spec, tensor.shape());
+            limits.checkTensor(spec.name(), tensor.shape());
+            if (tensor.shape().rank() > 0 && tensor.shape().size() == 0) {
+                throw new InvalidInputException("Input '" + spec.name() + "' is empty (shape " + tensor.shape()
+                        + "); expected at least one element: " + spec.shape());
+            }
+            if (isBatched(spec)) {
+                long first = tensor.shape().dim(0);
+                if (batchInput == null) {
+                    batchInput = spec.name();
+                    batch = first;
+                } else if (first != batch) {
+                    throw new InvalidInputException("Input '" + spec.name() + "' has batch size " + first + " (shape "
+                            + tensor.shape() + "), but input '" + batchInput + "' has " + batch
+                            + "; every input of one call needs the same batch size");
+                }
+            }
         }
         List<String> missing = new ArrayList<>();
         for (TensorSpec spec : inputs) {
@@ -121,6 +152,20 @@ public final class Signature {
             throw new InvalidInputException("Missing input" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
                     + " for signature '" + name + "'; given " + given.keySet());
         }
+        limits.checkRequest(given);
+    }
+
+    /**
+     * Whether the spec's first dimension is the batch: its layout starts with {@code N}, or, without a
+     * layout, it has rank 2 or more and an unknown first dimension (a rank-1 {@code [?]} input may be a
+     * vector of any length).
+     */
+    private static boolean isBatched(TensorSpec spec) {
+        Shape shape = spec.shape();
+        if (shape.isUnknownRank() || shape.rank() == 0 || shape.dim(0) != Shape.UNKNOWN) {
+            return false;
+        }
+        return spec.layout() != null && !spec.layout().isEmpty() ? spec.layout().startsWith("N") : shape.rank() >= 2;
     }
 
     private void checkShape(TensorSpec spec, Shape actual) {

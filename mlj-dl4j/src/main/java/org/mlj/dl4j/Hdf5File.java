@@ -1,119 +1,62 @@
 package org.mlj.dl4j;
 
-import static org.bytedeco.hdf5.global.hdf5.H5Aclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Aexists;
-import static org.bytedeco.hdf5.global.hdf5.H5Aget_space;
-import static org.bytedeco.hdf5.global.hdf5.H5Aget_type;
-import static org.bytedeco.hdf5.global.hdf5.H5Aopen;
-import static org.bytedeco.hdf5.global.hdf5.H5Aread;
-import static org.bytedeco.hdf5.global.hdf5.H5Dclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Dget_space;
-import static org.bytedeco.hdf5.global.hdf5.H5Dget_type;
-import static org.bytedeco.hdf5.global.hdf5.H5Dopen2;
-import static org.bytedeco.hdf5.global.hdf5.H5Dread;
-import static org.bytedeco.hdf5.global.hdf5.H5Eset_auto2;
-import static org.bytedeco.hdf5.global.hdf5.H5Fclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Gclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Gget_info;
-import static org.bytedeco.hdf5.global.hdf5.H5Gopen2;
-import static org.bytedeco.hdf5.global.hdf5.H5I_DATASET;
-import static org.bytedeco.hdf5.global.hdf5.H5I_GROUP;
-import static org.bytedeco.hdf5.global.hdf5.H5Iget_type;
-import static org.bytedeco.hdf5.global.hdf5.H5LTopen_file_image;
-import static org.bytedeco.hdf5.global.hdf5.H5LT_FILE_IMAGE_DONT_COPY;
-import static org.bytedeco.hdf5.global.hdf5.H5LT_FILE_IMAGE_DONT_RELEASE;
-import static org.bytedeco.hdf5.global.hdf5.H5Lexists;
-import static org.bytedeco.hdf5.global.hdf5.H5Lget_name_by_idx;
-import static org.bytedeco.hdf5.global.hdf5.H5Oclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Oopen;
-import static org.bytedeco.hdf5.global.hdf5.H5P_DEFAULT;
-import static org.bytedeco.hdf5.global.hdf5.H5S_ALL;
-import static org.bytedeco.hdf5.global.hdf5.H5Sclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Sget_simple_extent_dims;
-import static org.bytedeco.hdf5.global.hdf5.H5Sget_simple_extent_ndims;
-import static org.bytedeco.hdf5.global.hdf5.H5Sget_simple_extent_npoints;
-import static org.bytedeco.hdf5.global.hdf5.H5T_FLOAT;
-import static org.bytedeco.hdf5.global.hdf5.H5T_STRING;
-import static org.bytedeco.hdf5.global.hdf5.H5T_VARIABLE;
-import static org.bytedeco.hdf5.global.hdf5.H5Tclose;
-import static org.bytedeco.hdf5.global.hdf5.H5Tcopy;
-import static org.bytedeco.hdf5.global.hdf5.H5Tget_class;
-import static org.bytedeco.hdf5.global.hdf5.H5Tget_cset;
-import static org.bytedeco.hdf5.global.hdf5.H5Tget_size;
-import static org.bytedeco.hdf5.global.hdf5.H5Tis_variable_str;
-import static org.bytedeco.hdf5.global.hdf5.H5Treclaim;
-import static org.bytedeco.hdf5.global.hdf5.H5Tset_cset;
-import static org.bytedeco.hdf5.global.hdf5.H5Tset_size;
-import static org.bytedeco.hdf5.global.hdf5.H5_INDEX_NAME;
-import static org.bytedeco.hdf5.global.hdf5.H5_ITER_INC;
-
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.object.datatype.FloatingPoint;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.bytedeco.hdf5.H5G_info_t;
-import org.bytedeco.hdf5.PredType;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerPointer;
-import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import java.util.function.Supplier;
 import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Read-only access to an HDF5 file held in native memory, through the HDF5 C library that DL4J ships.
+ * Read-only access to an HDF5 file held in memory, read in pure Java by jHDF ({@code io.jhdf:jhdf}).
  *
- * <p>The bytes are checked in Java first (signature, superblock, end-of-file address against the
- * byte count, which catches truncation); only then does the library see them, as an in-memory file
- * image that it neither copies nor frees. The library therefore never opens the user's file, and
- * nothing is written anywhere. Objects are addressed by absolute paths ({@code model_weights/dense/...}).
+ * <p>No native code ever sees the bytes: a damaged file can make jHDF throw, but not crash the JVM or
+ * spin inside a native library (the HDF5 C library that DL4J ships did both on damaged Keras files).
+ * The signature and the superblock's end-of-file address are checked first (a file shorter than its
+ * superblock says has been truncated); every failure of the reader, whatever its type, surfaces as a
+ * {@link ModelLoadException} naming the object. A dataset is read only after its size has been checked
+ * against the file's, so a corrupt dimension cannot make the reader allocate more than the file holds.
+ * Objects are addressed by paths relative to the root ({@code model_weights/dense/...}).
  *
- * <p>The HDF5 library is not thread-safe: every call holds {@link Hdf5Archive#LOCK_OBJECT}, the lock
- * DL4J's own reader uses. The library's automatic error printing is switched off; failures surface as
- * {@link ModelLoadException}s naming the object. Close to free the image.
+ * <p>Not thread-safe: use from one thread at a time. Holds only heap memory; {@link #close()} releases it.
  */
 final class Hdf5File implements AutoCloseable {
-    /** How far into the file the signature is looked for (it sits at 0, 512, 1024, ... after a user block). */
-    private static final int HEAD_BYTES = 1 << 20;
-
-    static {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            H5Eset_auto2(0, null, null);
-        }
-    }
 
     private final String description;
-    private final BytePointer image;
-    private final long file;
-    private boolean closed;
+    private final HdfFile file;
+    private final long size;
 
-    private Hdf5File(String description, BytePointer image, long file) {
+    private Hdf5File(String description, HdfFile file, long size) {
         this.description = description;
-        this.image = image;
         this.file = file;
+        this.size = size;
     }
 
     /**
-     * Opens an HDF5 image. On success the returned file owns {@code image}; on failure the caller keeps it.
+     * Opens an HDF5 file held in {@code bytes} (position 0 to limit).
      *
      * @param description what the bytes are, for messages (e.g. {@code model.h5})
      * @throws ModelLoadException if the bytes are not a complete HDF5 file
      */
-    static Hdf5File open(String description, BytePointer image) {
-        ByteBuffer head = new BytePointer(image).position(0).limit(Math.min(image.capacity(), HEAD_BYTES)).asByteBuffer();
-        checkSuperblock(description, head.order(ByteOrder.LITTLE_ENDIAN), image.capacity());
-        long file;
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            file = H5LTopen_file_image(image, image.capacity(), H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE);
-        }
-        if (file < 0) {
-            throw new ModelLoadException(description + " is not a readable HDF5 file (the HDF5 library rejects it: corrupt?)");
-        }
-        return new Hdf5File(description, image, file);
+    static Hdf5File open(String description, ByteBuffer bytes) {
+        ByteBuffer image = bytes.duplicate().position(0).order(ByteOrder.LITTLE_ENDIAN);
+        checkSuperblock(description, image, image.limit());
+        HdfFile file = guard(description, "", "open", () -> HdfFile.fromByteBuffer(image.duplicate()));
+        Hdf5File opened = new Hdf5File(description, file, image.limit());
+        opened.group("", "open");
+        return opened;
     }
 
     /**
@@ -171,67 +114,50 @@ final class Hdf5File implements AutoCloseable {
 
     /** Whether an object (group or dataset) exists at {@code path}. */
     boolean exists(String path) {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            StringBuilder prefix = new StringBuilder();
-            for (String part : path.split("/")) {
-                prefix.append(prefix.length() == 0 ? "" : "/").append(part);
-                if (H5Lexists(file, prefix.toString(), H5P_DEFAULT()) <= 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return node(path).isPresent();
     }
 
     /** Whether {@code path} is a group. */
     boolean isGroup(String path) {
-        return objectType(path) == H5I_GROUP;
+        return node(path).map(Node::isGroup).orElse(false);
     }
 
     /** Whether {@code path} is a dataset. */
     boolean isDataset(String path) {
-        return objectType(path) == H5I_DATASET;
+        return node(path).map(node -> node instanceof Dataset).orElse(false);
     }
 
-    private int objectType(String path) {
-        if (!exists(path)) {
-            return -1;
-        }
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            long object = check(H5Oopen(file, path, H5P_DEFAULT()), path, "open");
-            try {
-                return H5Iget_type(object);
-            } finally {
-                H5Oclose(object);
+    /** The object at {@code path}, if there is one; a path through a dataset or a broken link has none. */
+    private Optional<Node> node(String path) {
+        return guard(description, path, "open", () -> {
+            Node node = file;
+            for (String part : path.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                if (!(node instanceof Group group)) {
+                    return Optional.empty();
+                }
+                Node child = group.getChildren().get(part);
+                if (child == null || child.isLink()) {
+                    return Optional.empty();
+                }
+                node = child;
             }
-        }
+            return Optional.of(node);
+        });
+    }
+
+    private Group group(String path, String action) {
+        return node(path).filter(Group.class::isInstance).map(Group.class::cast)
+                .orElseThrow(() -> new ModelLoadException("Cannot " + action + " " + display(path) + " in " + description
+                        + ": no such group (corrupt or not a Keras file?)"));
     }
 
     /** The names of the links in a group, in name order. */
     List<String> children(String groupPath) {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            long group = check(H5Gopen2(file, groupPath, H5P_DEFAULT()), groupPath, "open group");
-            try {
-                H5G_info_t info = new H5G_info_t();
-                try {
-                    check(H5Gget_info(group, info), groupPath, "list group");
-                    List<String> names = new ArrayList<>();
-                    for (long i = 0; i < info.nlinks(); i++) {
-                        long length = check(H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, (BytePointer) null, 0, H5P_DEFAULT()),
-                                groupPath, "list group");
-                        byte[] name = new byte[Math.toIntExact(length + 1)];
-                        check(H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, length + 1, H5P_DEFAULT()),
-                                groupPath, "list group");
-                        names.add(new String(name, 0, (int) length, StandardCharsets.UTF_8));
-                    }
-                    return names;
-                } finally {
-                    info.close();
-                }
-            } finally {
-                H5Gclose(group);
-            }
-        }
+        Group group = group(groupPath, "list group");
+        return guard(description, groupPath, "list group", () -> group.getChildren().keySet().stream().sorted().toList());
     }
 
     /**
@@ -242,152 +168,125 @@ final class Hdf5File implements AutoCloseable {
      * @throws ModelLoadException if the attribute holds something other than strings
      */
     Optional<List<String>> stringAttribute(String objectPath, String name) {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            long object = check(H5Oopen(file, objectPath, H5P_DEFAULT()), objectPath, "open");
-            try {
-                if (H5Aexists(object, name) <= 0) {
-                    return Optional.empty();
-                }
-                long attribute = check(H5Aopen(object, name, H5P_DEFAULT()), objectPath + "@" + name, "open attribute");
-                try {
-                    return Optional.of(readStrings(attribute, objectPath + "@" + name));
-                } finally {
-                    H5Aclose(attribute);
-                }
-            } finally {
-                H5Oclose(object);
+        Node node = node(objectPath).orElseThrow(() -> new ModelLoadException("Cannot open " + display(objectPath) + " in "
+                + description + ": no such object (corrupt or not a Keras file?)"));
+        String what = display(objectPath) + "@" + name;
+        return guard(description, what, "read", () -> {
+            Attribute attribute = node.getAttributes().get(name);
+            if (attribute == null) {
+                return Optional.empty();
             }
-        }
-    }
-
-    private List<String> readStrings(long attribute, String what) {
-        long space = check(H5Aget_space(attribute), what, "read");
-        long type = check(H5Aget_type(attribute), what, "read");
-        try {
-            int count = Math.toIntExact(H5Sget_simple_extent_npoints(space));
-            if (count == 0) {
-                return List.of();
+            if (attribute.isEmpty() || attribute.getSize() == 0) {
+                return Optional.of(List.of());
             }
-            if (H5Tget_class(type) != H5T_STRING) {
+            if (attribute.getJavaType() != String.class) {
                 throw new ModelLoadException(description + ": attribute " + what + " is not a string");
             }
-            return H5Tis_variable_str(type) > 0 ? readVariableStrings(attribute, space, H5Tget_cset(type), count, what)
-                    : readFixedStrings(attribute, type, count, what);
-        } finally {
-            H5Tclose(type);
-            H5Sclose(space);
-        }
+            if (attribute.getSize() > size) {
+                throw new ModelLoadException(description + ": attribute " + what + " claims " + attribute.getSize()
+                        + " strings in a file of " + size + " bytes: corrupt");
+            }
+            Object data = attribute.getData();
+            List<String> strings = new ArrayList<>();
+            collectStrings(data, strings, what);
+            return Optional.of(strings);
+        });
     }
 
-    /** Variable-length strings, read with the attribute's character set (HDF5 does not convert between ASCII and UTF-8). */
-    private List<String> readVariableStrings(long attribute, long space, int charset, int count, String what) {
-        long memoryType = H5Tcopy(PredType.C_S1().getId());
-        H5Tset_size(memoryType, H5T_VARIABLE());
-        H5Tset_cset(memoryType, charset);
-        try (PointerPointer<BytePointer> values = new PointerPointer<>(count)) {
-            check(H5Aread(attribute, memoryType, values), what, "read");
-            List<String> strings = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                BytePointer value = values.get(BytePointer.class, i);
-                strings.add(value == null ? "" : value.getString(StandardCharsets.UTF_8));
+    private void collectStrings(Object data, List<String> into, String what) {
+        if (data instanceof String string) {
+            into.add(string);
+        } else if (data != null && data.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(data); i++) {
+                collectStrings(Array.get(data, i), into, what);
             }
-            H5Treclaim(memoryType, space, H5P_DEFAULT(), values);
-            return strings;
-        } finally {
-            H5Tclose(memoryType);
-        }
-    }
-
-    /** Fixed-length strings, read as stored (padding and character set kept) and cut at the first NUL. */
-    private List<String> readFixedStrings(long attribute, long fileType, int count, String what) {
-        long memoryType = H5Tcopy(fileType);
-        long width = H5Tget_size(fileType);
-        try (BytePointer buffer = new BytePointer(width * count)) {
-            check(H5Aread(attribute, memoryType, buffer), what, "read");
-            byte[] bytes = new byte[Math.toIntExact(width * count)];
-            buffer.get(bytes);
-            List<String> strings = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                int from = (int) (i * width);
-                int to = from;
-                while (to < from + width && bytes[to] != 0) {
-                    to++;
-                }
-                strings.add(new String(bytes, from, to - from, StandardCharsets.UTF_8));
-            }
-            return strings;
-        } finally {
-            H5Tclose(memoryType);
-        }
-    }
-
-    private long[] dims(long dataset, String path) {
-        long space = check(H5Dget_space(dataset), path, "read shape of");
-        try {
-            int rank = check(H5Sget_simple_extent_ndims(space), path, "read shape of");
-            long[] dims = new long[rank];
-            if (rank > 0) {
-                check(H5Sget_simple_extent_dims(space, dims, null), path, "read shape of");
-            }
-            return dims;
-        } finally {
-            H5Sclose(space);
+        } else {
+            throw new ModelLoadException(description + ": attribute " + what + " is not a string");
         }
     }
 
     /**
-     * Reads a floating-point dataset as a float32 array in C order, converting from the stored
-     * precision, straight into the array's native buffer.
+     * Reads a floating-point dataset as a float32 array in C order, converting from the stored precision.
      *
-     * @throws ModelLoadException if it is not a float dataset or cannot be read
+     * @throws ModelLoadException if it is not a float dataset, is larger than the file can hold, or cannot be read
      */
     INDArray readFloats(String datasetPath) {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            long dataset = check(H5Dopen2(file, datasetPath, H5P_DEFAULT()), datasetPath, "open dataset");
-            try {
-                long type = check(H5Dget_type(dataset), datasetPath, "read");
-                try {
-                    if (H5Tget_class(type) != H5T_FLOAT) {
-                        throw new ModelLoadException(description + ": dataset " + datasetPath + " does not hold floating-point weights");
-                    }
-                } finally {
-                    H5Tclose(type);
-                }
-                long[] shape = dims(dataset, datasetPath);
-                INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-                if (array.length() > 0) {
-                    check(H5Dread(dataset, PredType.NATIVE_FLOAT().getId(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
-                            array.data().pointer()), datasetPath, "read");
-                }
-                return array;
-            } finally {
-                H5Dclose(dataset);
+        Dataset dataset = node(datasetPath).filter(Dataset.class::isInstance).map(Dataset.class::cast)
+                .orElseThrow(() -> new ModelLoadException("Cannot open dataset " + datasetPath + " in " + description
+                        + ": no such dataset (corrupt or not a Keras file?)"));
+        return guard(description, datasetPath, "read", () -> {
+            if (!(dataset.getDataType() instanceof FloatingPoint type)) {
+                throw new ModelLoadException(description + ": dataset " + datasetPath + " does not hold floating-point weights");
             }
+            long[] shape = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
+            long elements = 1;
+            for (long dim : shape) {
+                if (dim < 0) {
+                    throw new ModelLoadException(description + ": dataset " + datasetPath + " has a negative dimension "
+                            + Arrays.toString(shape) + ": corrupt");
+                }
+                elements = saturatedProduct(elements, dim);
+            }
+            long bytes = saturatedProduct(elements, Math.max(1, type.getSize()));
+            boolean filtered = !dataset.getFilters().isEmpty();
+            if (elements > Integer.MAX_VALUE - 8 || (!filtered && bytes > size)) {
+                throw new ModelLoadException(description + ": dataset " + datasetPath + " claims shape " + Arrays.toString(shape)
+                        + " (" + elements + " values), more than the file's " + size + " bytes can hold: corrupt");
+            }
+            if (elements == 0) {
+                return Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape, 'c');
+            }
+            Object flat = dataset.getDataFlat();
+            float[] values;
+            if (flat instanceof float[] floats) {
+                values = floats;
+            } else if (flat instanceof double[] doubles) {
+                values = new float[doubles.length];
+                for (int i = 0; i < doubles.length; i++) {
+                    values[i] = (float) doubles[i];
+                }
+            } else {
+                throw new ModelLoadException(description + ": dataset " + datasetPath + " does not hold float32 or float64 weights");
+            }
+            if (values.length != elements) {
+                throw new ModelLoadException(description + ": dataset " + datasetPath + " holds " + values.length
+                        + " values, its shape " + Arrays.toString(shape) + " says " + elements + ": corrupt");
+            }
+            return Nd4j.create(values, shape, 'c');
+        });
+    }
+
+    /**
+     * Runs a jHDF call, turning whatever a damaged file makes it throw (its own exceptions, buffer
+     * under- and overflows, negative sizes, runaway recursion) into a {@link ModelLoadException}.
+     */
+    private static <T> T guard(String description, String path, String action, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ModelLoadException("Cannot " + action + " " + display(path) + " in " + description
+                    + " (corrupt or not a Keras file?): " + e, e);
         }
     }
 
-    private long check(long result, String path, String action) {
-        if (result < 0) {
-            throw new ModelLoadException("Cannot " + action + " " + path + " in " + description
-                    + " (the HDF5 library reports an error: corrupt or not a Keras file?)");
+    private static long saturatedProduct(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
-        return result;
     }
 
-    private int check(int result, String path, String action) {
-        return (int) check((long) result, path, action);
+    private static String display(String path) {
+        return path.isEmpty() || path.equals("/") ? "/" : path;
     }
 
-    /** Closes the file and frees the image. Idempotent. */
+    /** Releases the reader. Idempotent. */
     @Override
     public void close() {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            if (!closed) {
-                closed = true;
-                H5Fclose(file);
-                image.deallocate();
-            }
-        }
+        file.close();
     }
 
     @Override

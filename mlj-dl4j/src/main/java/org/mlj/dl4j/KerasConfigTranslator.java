@@ -396,7 +396,12 @@ final class KerasConfigTranslator {
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = i == 0 || shape.get(i).isNull() ? Shape.UNKNOWN : shape.get(i).asLong();
+            JsonNode dim = shape.get(i);
+            if (i > 0 && !dim.isNull() && (!dim.canConvertToExactIntegral() || dim.asLong() < 1)) {
+                throw new ModelLoadException(source + ": input layer '" + name + "' has batch shape " + shape
+                        + "; dimension " + i + " must be a positive integer or null");
+            }
+            dims[i] = i == 0 || dim.isNull() ? Shape.UNKNOWN : dim.asLong();
         }
         JsonNode dtypeNode = firstNonMissing(config.path("dtype"), config.path("input_dtype"));
         String dtypeName = dtypeNode.isObject() ? dtypeNode.path("config").path("name").asText("float32") : dtypeNode.asText("float32");

@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +16,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.bytedeco.javacpp.BytePointer;
 import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 
@@ -28,10 +24,11 @@ import org.mlj.api.ModelLoadException;
  * it, and the weights as an {@link Hdf5File}.
  *
  * <p>A Keras 3 {@code .keras} file is a zip of {@code config.json}, {@code metadata.json} and
- * {@code model.weights.h5}; each entry is checked against its CRC while it is read, and the weights
- * are read straight into native memory. An {@code .h5} file (Keras 1, 2 or 3 legacy) is read whole
- * into native memory; its config is the {@code model_config} attribute. The user's file is only ever
- * opened for reading, and nothing is written to disk. Close to free the native memory.
+ * {@code model.weights.h5}; each entry is checked against its CRC after it is read. An {@code .h5} file
+ * (Keras 1, 2 or 3 legacy) is read whole into memory; its config is the {@code model_config} attribute.
+ * HDF5 is read in pure Java ({@link Hdf5File}). The user's file is only ever opened for reading, and
+ * nothing is written to disk. Files and entries are limited to {@value #MAX_BYTES} bytes. Close to
+ * release the weights.
  *
  * @param description the file (and entry) the weights came from, for messages
  * @param config the model config ({@code {"class_name": ..., "config": ...}})
@@ -55,7 +52,8 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
     private static final String CONFIG_ENTRY = "config.json";
     private static final String WEIGHTS_ENTRY = "model.weights.h5";
     private static final String METADATA_ENTRY = "metadata.json";
-    private static final int CHUNK = 1 << 30;
+    /** The largest file or zip entry read: what a Java array can hold. */
+    static final int MAX_BYTES = Integer.MAX_VALUE - 8;
 
     /**
      * Reads a {@code .keras} or {@code .h5} file.
@@ -90,8 +88,9 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
                 version = parsed.path("keras_version").asText(version);
             }
             String description = path + "!/" + WEIGHTS_ENTRY;
-            BytePointer image = readEntryNative(zip, zip.getEntry(WEIGHTS_ENTRY), path);
-            return new KerasFile(description, config, version, Optional.empty(), openImage(description, image), WeightLayout.KERAS_V3);
+            byte[] image = readEntry(zip, zip.getEntry(WEIGHTS_ENTRY), path);
+            return new KerasFile(description, config, version, Optional.empty(), Hdf5File.open(description, ByteBuffer.wrap(image)),
+                    WeightLayout.KERAS_V3);
         } catch (ZipException e) {
             throw new ModelLoadException(path + " is not a readable .keras zip (truncated or corrupt): " + e.getMessage(), e);
         } catch (IOException e) {
@@ -100,28 +99,16 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
     }
 
     private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path path) throws IOException {
+        if (entry.getSize() > MAX_BYTES) {
+            throw new ModelLoadException(path + "!/" + entry.getName() + " has " + entry.getSize() + " bytes, more than the "
+                    + MAX_BYTES + " mlj reads");
+        }
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = in.readNBytes(MAX_BYTES);
             CRC32 crc = new CRC32();
             crc.update(bytes);
             checkEntry(entry, bytes.length, crc, path);
             return bytes;
-        }
-    }
-
-    private static BytePointer readEntryNative(ZipFile zip, ZipEntry entry, Path path) throws IOException {
-        if (entry.getSize() < 0) {
-            throw new ModelLoadException(path + "!/" + entry.getName() + " has no recorded size: corrupt .keras zip");
-        }
-        BytePointer image = new BytePointer(entry.getSize());
-        try (ReadableByteChannel in = Channels.newChannel(zip.getInputStream(entry))) {
-            CRC32 crc = new CRC32();
-            long read = fill(in, image, crc);
-            checkEntry(entry, read, crc, path);
-            return image;
-        } catch (IOException | RuntimeException e) {
-            image.deallocate();
-            throw e;
         }
     }
 
@@ -132,20 +119,18 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
     }
 
     private static KerasFile readHdf5(Path path) {
-        BytePointer image;
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            image = new BytePointer(in.size());
-            try {
-                fill(in, image, null);
-            } catch (IOException | RuntimeException e) {
-                image.deallocate();
-                throw e;
+        byte[] image;
+        try {
+            long size = Files.size(path);
+            if (size > MAX_BYTES) {
+                throw new ModelLoadException(path + " has " + size + " bytes, more than the " + MAX_BYTES + " mlj reads");
             }
+            image = Files.readAllBytes(path);
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read " + path + ": " + e, e);
         }
         String description = path.toString();
-        Hdf5File weights = openImage(description, image);
+        Hdf5File weights = Hdf5File.open(description, ByteBuffer.wrap(image));
         try {
             String modelConfig = rootAttribute(weights, "model_config").orElseThrow(() -> new ModelLoadException(path
                     + " has no model_config attribute: it holds weights only; save the whole model (model.save) instead"));
@@ -160,41 +145,12 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
         }
     }
 
-    private static Hdf5File openImage(String description, BytePointer image) {
-        try {
-            return Hdf5File.open(description, image);
-        } catch (RuntimeException e) {
-            image.deallocate();
-            throw e;
-        }
-    }
-
     private static Optional<String> rootAttribute(Hdf5File file, String name) {
         return attribute(file, "/", name);
     }
 
     private static Optional<String> attribute(Hdf5File file, String path, String name) {
         return file.stringAttribute(path, name).filter(values -> !values.isEmpty()).map(values -> values.get(0));
-    }
-
-    /** Reads a channel to its end into native memory, in chunks a ByteBuffer can address; returns the byte count. */
-    private static long fill(ReadableByteChannel in, BytePointer target, CRC32 crc) throws IOException {
-        long size = target.capacity();
-        long offset = 0;
-        while (offset < size) {
-            int length = (int) Math.min(CHUNK, size - offset);
-            ByteBuffer chunk = new BytePointer(target).position(offset).limit(offset + length).asByteBuffer();
-            while (chunk.hasRemaining()) {
-                if (in.read(chunk) < 0) {
-                    return offset + chunk.position();
-                }
-            }
-            if (crc != null) {
-                crc.update(chunk.flip());
-            }
-            offset += length;
-        }
-        return in.read(ByteBuffer.allocate(1)) < 0 ? offset : offset + 1;
     }
 
     private static JsonNode parseJson(byte[] bytes, String what) {
@@ -211,7 +167,7 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
         }
     }
 
-    /** Frees the weights' native memory. */
+    /** Releases the weights. */
     @Override
     public void close() {
         weights.close();

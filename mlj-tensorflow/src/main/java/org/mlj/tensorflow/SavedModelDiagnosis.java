@@ -127,7 +127,8 @@ final class SavedModelDiagnosis {
         return new ModelLoadException(runtime + " cannot load SavedModel " + directory + " with tags " + tags + ": " + message, failure);
     }
 
-    private static SavedModel read(Path directory) throws IOException {
+    /** Parses {@code saved_model.pb} (or {@code saved_model.pbtxt}). */
+    static SavedModel read(Path directory) throws IOException {
         Path binary = directory.resolve(ModelFormat.SAVED_MODEL_FILE);
         if (Files.isRegularFile(binary)) {
             try (InputStream in = Files.newInputStream(binary)) {

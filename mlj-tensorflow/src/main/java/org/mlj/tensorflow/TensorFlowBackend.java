@@ -29,6 +29,11 @@ import org.tensorflow.proto.ConfigProto;
  * signatures before the native load. It has priority 10 for both formats, so it is the default
  * backend for bundles.
  *
+ * <p><b>Safety:</b> before TensorFlow sees a SavedModel, every op that loading or calling it can run is
+ * checked against an allowlist of side-effect-free compute ops, and a model that could read, write or
+ * list files is refused naming the ops ({@link SavedModelOps}); the property
+ * {@value SavedModelOps#ALLOW_OPS_PROPERTY} ({@code OP1,OP2} or {@code *}) opts in.
+ *
  * <p>Every signature is listed; inputs and outputs are named by their signature keys ({@code image},
  * {@code output_0}), never by graph tensor names. SavedModel signatures are unordered maps, so order
  * comes from the bundle manifest when there is one (model order); without one, outputs keyed
@@ -115,6 +120,7 @@ public final class TensorFlowBackend implements Backend {
         ConfigProto config = config(options);
         options.signature().ifPresent(name -> SavedModelDiagnosis.requireSignature(directory, tags, name));
         long start = System.nanoTime();
+        SavedModelOps.check(directory, tags, options);
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(directory.toString())

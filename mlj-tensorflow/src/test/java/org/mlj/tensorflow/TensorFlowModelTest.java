@@ -24,7 +24,6 @@ import org.mlj.api.LayerInfo;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Outputs;
-import org.mlj.api.Shape;
 import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.testing.ModelFixtures;
@@ -192,10 +191,11 @@ class TensorFlowModelTest {
     }
 
     @Test
-    void emptyBatchRuns() {
+    void emptyBatchIsATypedErrorNamingTheInput() {
         try (Model model = Models.load(ModelFixtures.model("mnist_ffnn"))) {
-            Tensor result = model.predict(Tensor.ofFloats(new float[0], 0, 784));
-            assertThat(result.shape()).isEqualTo(Shape.of(0, 10));
+            assertThatThrownBy(() -> model.predict(Tensor.ofFloats(new float[0], 0, 784)))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("Input 'pixels' is empty (shape [0, 784])");
         }
     }
 

@@ -108,6 +108,9 @@ public record BundleManifest(
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read bundle manifest " + file + ": " + e, e);
         }
+        if (parsed == null) {
+            throw new ModelLoadException("Bundle manifest " + file + " is empty or JSON null; expected a JSON object");
+        }
         if (!FORMAT.equals(parsed.format())) {
             throw new ModelLoadException("Bundle manifest " + file + " has format '" + parsed.format() + "', expected '" + FORMAT + "'");
         }
@@ -117,6 +120,16 @@ public record BundleManifest(
         }
         if (parsed.inputs().isEmpty() || parsed.outputs().isEmpty()) {
             throw new ModelLoadException("Bundle manifest " + file + " lists no inputs or no outputs");
+        }
+        try {
+            parsed.inputs().forEach(TensorEntry::toSpec);
+            parsed.outputs().forEach(TensorEntry::toSpec);
+            if (parsed.layers() != null) {
+                parsed.layers().forEach(LayerEntry::toLayerInfo);
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ModelLoadException("Bundle manifest " + file + " has an invalid input, output or layer entry: "
+                    + e.getMessage() + " (re-export the bundle)", e);
         }
         return parsed.withDirectory(bundleDirectory);
     }

@@ -24,10 +24,14 @@ import org.mlj.api.DType;
  * <p>Supported element types: {@code f4 f8 i4 i8 u1 b1} in either byte order, and strings
  * ({@code U} and {@code S}) read as {@link DType#STRING}. Arrays must be C-ordered; object arrays and
  * Fortran order are rejected with an explanation. Writing uses format 1.0 (2.0 when the header needs
- * it) in native byte order; strings are written as {@code <U}. Stateless and thread-safe.
+ * it) in native byte order; strings are written as {@code <U}. A header whose shape claims more
+ * elements than {@link InputLimits#DEFAULT} allows per tensor, or more bytes than the file holds, is
+ * refused before anything is allocated. Stateless and thread-safe.
  */
 public final class NpyFile {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** The widest string element read, in characters. */
+    private static final int MAX_STRING_WIDTH = 1 << 24;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -71,7 +75,7 @@ public final class NpyFile {
         } else {
             throw new IllegalArgumentException("unsupported .npy format version " + major + "." + bytes[7]);
         }
-        if (headerLength < 0 || headerStart + headerLength > bytes.length) {
+        if (headerLength < 0 || headerLength > bytes.length - headerStart) {
             throw new IllegalArgumentException("truncated .npy header");
         }
         Charset charset = major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
@@ -98,8 +102,10 @@ public final class NpyFile {
             throw new IllegalArgumentException("unsupported dtype '" + descr + "'");
         }
         ByteOrder byteOrder = order == '>' ? ByteOrder.BIG_ENDIAN : order == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
-        long count = shape.size();
         if (kind == 'U' || kind == 'S') {
+            if (width < 1 || width > MAX_STRING_WIDTH) {
+                throw new IllegalArgumentException("unsupported string dtype '" + descr + "' (width " + width + ")");
+            }
             return decodeStrings(kind, width, byteOrder, shape, data);
         }
         DType dtype = switch (kind + Integer.toString(width)) {
@@ -112,22 +118,14 @@ public final class NpyFile {
             default -> throw new IllegalArgumentException("unsupported dtype '" + descr + "'; mlj reads float32 (<f4), "
                     + "float64 (<f8), int32 (<i4), int64 (<i8), uint8 (|u1), bool (|b1) and strings (<U, |S)");
         };
-        long needed = count * width;
-        if (data.remaining() < needed) {
-            throw new IllegalArgumentException("truncated data: shape " + shape + " of " + dtype + " needs " + needed
-                    + " bytes, the file has " + data.remaining());
-        }
+        long needed = checkedBytes(shape, width, dtype.toString(), data);
         data.limit((int) needed);
         return Tensor.of(dtype, shape, data.order(byteOrder));
     }
 
     private static Tensor decodeStrings(char kind, int width, ByteOrder order, Shape shape, ByteBuffer data) {
-        int elementBytes = kind == 'U' ? width * 4 : width;
-        long count = shape.size();
-        if (data.remaining() < count * elementBytes) {
-            throw new IllegalArgumentException("truncated data: shape " + shape + " of strings needs " + count * elementBytes
-                    + " bytes, the file has " + data.remaining());
-        }
+        int elementBytes = kind == 'U' ? 4 * width : width;
+        long count = checkedBytes(shape, elementBytes, "strings", data) / elementBytes;
         byte[][] values = new byte[(int) count][];
         data.order(order);
         for (int i = 0; i < count; i++) {
@@ -230,16 +228,40 @@ public final class NpyFile {
         return matcher.group(1);
     }
 
+    /**
+     * The bytes a header's shape needs, checked before anything is allocated: no negative dimension,
+     * at most {@link InputLimits#DEFAULT}'s elements per tensor, and no more bytes than the file holds.
+     */
+    private static long checkedBytes(Shape shape, int elementBytes, String what, ByteBuffer data) {
+        long count;
+        try {
+            count = InputLimits.DEFAULT.checkTensor(".npy array", shape);
+        } catch (InvalidInputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (count > data.remaining() / elementBytes) {
+            String needed = count > Long.MAX_VALUE / elementBytes ? "more than " + Long.MAX_VALUE : Long.toString(count * elementBytes);
+            throw new IllegalArgumentException("truncated data: shape " + shape + " of " + what + " needs " + needed
+                    + " bytes, the file has " + data.remaining());
+        }
+        return count * elementBytes;
+    }
+
     private static Shape parseShape(String text) {
         List<Long> dims = new ArrayList<>();
         for (String part : text.split(",")) {
             String trimmed = part.trim();
             if (!trimmed.isEmpty()) {
+                long dim;
                 try {
-                    dims.add(Long.parseLong(trimmed.endsWith("L") ? trimmed.substring(0, trimmed.length() - 1) : trimmed));
+                    dim = Long.parseLong(trimmed.endsWith("L") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("malformed shape (" + text + ") in .npy header");
                 }
+                if (dim < 0) {
+                    throw new IllegalArgumentException("negative dimension in shape (" + text + ") in .npy header");
+                }
+                dims.add(dim);
             }
         }
         return Shape.of(dims.stream().mapToLong(Long::longValue).toArray());
