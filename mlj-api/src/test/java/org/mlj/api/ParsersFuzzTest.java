@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mlj.api.bundle.BundleManifest;
+import org.mlj.api.bundle.TextTokenizer;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.testing.ModelFixtures;
 
 /**

@@ -20,8 +20,17 @@ final class BackendChoice {
                     + "(repeatable; `mlj inspect --options` lists them).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = "--allow-ops", paramLabel = "OP[,OP...]",
+            description = "Let a SavedModel run these TensorFlow ops outside mlj's allowlist of side-effect-free "
+                    + "ops (* for any); the same as --option tensorflow.allowOps=OPS. See the README's Security section.")
+    String allowOps;
+
     /** Load options naming the chosen backend and the options given, if any. */
     LoadOptions.Builder loadOptions() {
-        return LoadOptions.builder().backend(name).options(options);
+        LoadOptions.Builder builder = LoadOptions.builder().backend(name).options(options);
+        if (allowOps != null && !allowOps.isBlank()) {
+            builder.option("tensorflow.allowOps", allowOps);
+        }
+        return builder;
     }
 }

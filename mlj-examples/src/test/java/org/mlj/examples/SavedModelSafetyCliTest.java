@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlj.api.NpyFile;
+import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 import org.mlj.api.testing.ModelFixtures;
 

@@ -27,7 +27,8 @@ public final class MutantLoader {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] parts = line.split("\t", 2);
-            LoadOptions options = LoadOptions.builder().backend(parts[0]).property("dl4j.importTimeoutSeconds", "20").build();
+            LoadOptions options = LoadOptions.builder().backend(parts[0])
+                    .options("dl4j".equals(parts[0]) ? java.util.Map.of("dl4j.importTimeoutSeconds", 20) : java.util.Map.of()).build();
             String kind;
             Throwable failure = null;
             try (Model model = Models.load(Path.of(parts[1]), options)) {

@@ -51,7 +51,7 @@ import org.tensorflow.proto.TensorInfo;
  * them touches the file system, the network or the process, except {@code RestoreV2}, which reads the
  * checkpoint the loader names.
  *
- * <p><b>Opting in.</b> The {@code LoadOptions} property {@value #ALLOW_OPS_PROPERTY} adds ops to the
+ * <p><b>Opting in.</b> The load option {@value #ALLOW_OPS_PROPERTY} adds ops to the
  * allowlist for one load: a comma-separated list (e.g. {@code InitializeTableFromTextFileV2} for a
  * string lookup table that reads its vocabulary from an asset file), or {@code *} to run any op.
  *
@@ -129,10 +129,7 @@ final class SavedModelOps {
     }
 
     private static Set<String> allowedByOption(LoadOptions options) {
-        return options.property(ALLOW_OPS_PROPERTY)
-                .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(op -> !op.isEmpty())
-                        .collect(Collectors.toUnmodifiableSet()))
-                .orElse(Set.of());
+        return Set.copyOf(TensorFlowBackend.ALLOW_OPS.get(options));
     }
 
     /** Every op (not function) that loading or calling {@code metaGraph} can run, sorted. */

@@ -61,7 +61,10 @@ public final class TensorFlowBackend implements Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final int PRIORITY = 10;
-    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS);
+    /** Load option: ops outside the allowlist of side-effect-free ops that a SavedModel may run ({@code *}: any). */
+    public static final BackendOption<List<String>> ALLOW_OPS = BackendOption.names(SavedModelOps.ALLOW_OPS_PROPERTY, List.of(),
+            "ops outside mlj's allowlist of side-effect-free ops a SavedModel may run, e.g. ReadFile, or * for any (see Security)");
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, ALLOW_OPS);
 
     private final Consumer<SavedModelBundle> afterLoad;
 

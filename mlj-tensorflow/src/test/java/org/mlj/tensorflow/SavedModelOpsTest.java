@@ -61,7 +61,7 @@ class SavedModelOpsTest {
 
     @Test
     void optInLoadsAndRunsTheReadingModel() throws IOException {
-        LoadOptions allow = TENSORFLOW.toBuilder().property(SavedModelOps.ALLOW_OPS_PROPERTY, "ReadFile").build();
+        LoadOptions allow = TENSORFLOW.toBuilder().option(SavedModelOps.ALLOW_OPS_PROPERTY, "ReadFile").build();
         try (Model model = Models.load(unsafe("read_file"), allow)) {
             Map<String, Tensor> outputs = model.predict(Map.of("x", Tensor.ofFloats(new float[] {1, 2}, 2))).asMap();
             assertThat(outputs.get("y").toFloatArray()).containsExactly(2, 4);
@@ -71,14 +71,14 @@ class SavedModelOpsTest {
 
     @Test
     void optInForOneOpDoesNotAllowAnother() {
-        LoadOptions allow = TENSORFLOW.toBuilder().property(SavedModelOps.ALLOW_OPS_PROPERTY, "ReadFile").build();
+        LoadOptions allow = TENSORFLOW.toBuilder().option(SavedModelOps.ALLOW_OPS_PROPERTY, "ReadFile").build();
         assertThatThrownBy(() -> Models.load(unsafe("write_file"), allow))
                 .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("WriteFile");
     }
 
     @Test
     void wildcardOptInRunsAnything() {
-        LoadOptions allow = TENSORFLOW.toBuilder().property(SavedModelOps.ALLOW_OPS_PROPERTY, "*").build();
+        LoadOptions allow = TENSORFLOW.toBuilder().option(SavedModelOps.ALLOW_OPS_PROPERTY, "*").build();
         try (Model model = Models.load(unsafe("write_file"), allow)) {
             model.predict(Map.of("x", Tensor.ofFloats(new float[] {1, 2}, 2)));
         }

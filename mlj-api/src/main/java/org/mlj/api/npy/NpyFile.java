@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import org.mlj.api.Tensor;
 import org.mlj.api.Shape;
 import org.mlj.api.DType;
+import org.mlj.api.InputLimits;
+import org.mlj.api.InvalidInputException;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0) as {@link Tensor}s,
@@ -54,8 +56,12 @@ public final class NpyFile {
         }
     }
 
-    /** Parses the bytes of a {@code .npy} file. */
-    static Tensor parse(byte[] bytes) {
+    /**
+     * Parses the bytes of a {@code .npy} file, e.g. one received over the network.
+     *
+     * @throws IllegalArgumentException if the bytes are not a .npy file mlj reads (the message says why)
+     */
+    public static Tensor parse(byte[] bytes) {
         if (bytes.length < 10 || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new IllegalArgumentException("not a .npy file (the \\x93NUMPY magic is missing)");
         }
