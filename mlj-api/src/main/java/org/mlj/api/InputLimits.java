@@ -10,7 +10,7 @@ import java.util.Map;
  * <p>{@link #DEFAULT} comes from the system properties {@value #MAX_TENSOR_ELEMENTS_PROPERTY} (default
  * 2<sup>28</sup> = 268,435,456 elements, 1 GiB of float32) and {@value #MAX_REQUEST_ELEMENTS_PROPERTY}
  * (default 2<sup>29</sup>), read once. Every {@link Model#predict} checks them; decoders of untrusted
- * input ({@link NpyFile}, a server's request codecs) call {@link #checkTensor} with the claimed shape
+ * input ({@link org.mlj.api.npy.NpyFile}, a server's request codecs) call {@link #checkTensor} with the claimed shape
  * before they allocate. Values (NaN, infinities) are data and are not checked.
  *
  * @param maxElementsPerTensor the most elements one input tensor may have

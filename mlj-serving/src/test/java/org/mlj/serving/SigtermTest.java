@@ -38,7 +38,9 @@ class SigtermTest {
     void sigtermDrainsRequestsInFlightAndExitsZero(@TempDir Path dir) throws Exception {
         Path base = ServingHarness.basePath(dir, "lstm", "imdb_lstm");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", ServeMain.class.getName(),
+                System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                // jHDF (on the dl4j classpath) ships a simplelogger.properties that sends logs to stdout
+                "-Dorg.slf4j.simpleLogger.logFile=System.err", ServeMain.class.getName(),
                 "--rest_api_port=0", "--model_name=lstm", "--model_base_path=" + base, "--backend=tensorflow", "--drain_seconds=30");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
