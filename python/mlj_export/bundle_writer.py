@@ -37,7 +37,7 @@ class BundleResult:
 
 
 def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, labels=None,
-           preprocessing=None, metrics=None, texts=None, vocabulary=None):
+           preprocessing=None, metrics=None, texts=None, vocabulary=None, legacy_h5=True):
     """Write `model` as an mlj bundle at `out_dir`, replacing it only once everything succeeded.
 
     reference_inputs  at least 32 rows per input (dict by input name, list in model order, or one
@@ -48,6 +48,8 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
     metrics           the manifest's "metrics" object (accuracy, data source, ...).
     texts             for text models: 32 {"text": ..., "label": ...} in reference batch order.
     vocabulary        for text models: tokens, id order (written as vocabulary.txt).
+    legacy_h5         False leaves model.h5 out (for models Keras itself cannot load back from
+                      .h5, e.g. functional models with mask op nodes such as NotEqual).
     Raises BundleError naming the problem when the model cannot be bundled.
     """
     model_info.warn_about_unnamed_inputs(model)
@@ -62,20 +64,21 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
     with atomic_directory(out_dir) as work:
         with quiet_absl():
             copy.save(work / KERAS_FILE)
-            copy.save(work / H5_FILE)
+            if legacy_h5:
+                copy.save(work / H5_FILE)
         layers_model = saved_model.layer_outputs_model(copy)
         saved_model.export(copy, layers_model, info, work / SAVED_MODEL_DIR)
         batches = {f"batch_{size}": reference.first_rows(rows, size)
                    for size in reference.BATCH_SIZES}
         _write_references(work, model, copy, layers_model, info, batches)
-        _check_saved_files(work, info, batches["batch_1"])
+        _check_saved_files(work, info, batches["batch_1"], legacy_h5)
         if texts is not None:
             _write_json(work / "reference" / TEXTS_FILE, texts)
         if vocabulary is not None:
             (work / VOCABULARY_FILE).write_text("".join(f"{token}\n" for token in vocabulary),
                                                 encoding="utf-8")
         manifest = _manifest(name or copy.name, description, info, labels, preprocessing,
-                             metrics, texts is not None)
+                             metrics, texts is not None, legacy_h5)
         _write_json(work / MANIFEST, manifest)
         signatures = saved_model.signature_keys(work / SAVED_MODEL_DIR)
     return BundleResult(out_dir, manifest, signatures)
@@ -134,12 +137,12 @@ def _write_references(work, model, copy, layers_model, info, batches):
                 npy.save(work / "reference" / batch_name / kind / f"{name}.npy", array)
 
 
-def _check_saved_files(work, info, batch):
+def _check_saved_files(work, info, batch, legacy_h5=True):
     """Load model.keras and model.h5 back and check they reproduce the reference outputs."""
     expected = {t.name: npy.load(work / "reference" / "batch_1" / "outputs" / f"{t.name}.npy")
                 for t in info.outputs}
     inputs = [batch[spec.name] for spec in info.inputs]
-    for file_name in (KERAS_FILE, H5_FILE):
+    for file_name in (KERAS_FILE, H5_FILE) if legacy_h5 else (KERAS_FILE,):
         try:
             loaded = keras.saving.load_model(work / file_name, compile=False)
         except Exception as exc:
@@ -152,7 +155,10 @@ def _named(names, tensors):
     return {name: np.asarray(t) for name, t in zip(names, tensors)}
 
 
-def _manifest(name, description, info, labels, preprocessing, metrics, has_texts):
+def _manifest(name, description, info, labels, preprocessing, metrics, has_texts, legacy_h5=True):
+    files = {"saved_model": SAVED_MODEL_DIR, "keras": KERAS_FILE, "h5": H5_FILE}
+    if not legacy_h5:
+        del files["h5"]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -161,7 +167,7 @@ def _manifest(name, description, info, labels, preprocessing, metrics, has_texts
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": {"keras": keras.__version__, "tensorflow": tf.__version__,
                      "mlj_export": mlj_export.__version__},
-        "files": {"saved_model": SAVED_MODEL_DIR, "keras": KERAS_FILE, "h5": H5_FILE},
+        "files": files,
         "signatures": {"default": saved_model.SERVING, "layer_outputs": saved_model.LAYER_OUTPUTS},
         "inputs": [t.manifest() for t in info.inputs],
         "outputs": [t.manifest() for t in info.outputs],

@@ -97,6 +97,8 @@ final class KerasGraphImporter {
                 .enforceTrainingConfig(false)
                 .buildModel();
         Map<String, KerasLayer> kerasLayers = keras.getLayers();
+        Map<String, String> classes = new HashMap<>();
+        graph.layers().forEach(layer -> classes.put(layer.name(), layer.className()));
         for (Map.Entry<String, Map<String, INDArray>> entry : weights.entrySet()) {
             KerasLayer layer = kerasLayers.get(entry.getKey());
             if (layer == null) {
@@ -104,6 +106,7 @@ final class KerasGraphImporter {
                         + "', which DL4J's import of the config does not have");
             }
             layer.setWeights(new HashMap<>(entry.getValue()));
+            correctConv1dKernel(classes.get(entry.getKey()), entry.getValue(), layer);
         }
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
         ComputationGraph network = new ComputationGraph(configuration);
@@ -116,6 +119,23 @@ final class KerasGraphImporter {
         LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
                 network.numParams());
         return new ImportedGraph(network, types);
+    }
+
+    /**
+     * DL4J M2.1's {@code KerasConvolution1D.setWeights} only reshapes the Keras kernel
+     * {@code [kernel, in, out]} to {@code [kernel, in, out, 1]} (or, for Theano ordering, reshapes it
+     * to {@code [out, in, kernel, 1]} without moving the values), while its Convolution1D layer holds
+     * {@code [out, in, kernel, 1]}: the kernel is put right here, transposed.
+     */
+    private static void correctConv1dKernel(String kerasClass, Map<String, INDArray> given, KerasLayer layer) {
+        if (!"Conv1D".equals(kerasClass) && !"Convolution1D".equals(kerasClass)) {
+            return;
+        }
+        INDArray kernel = given.get("kernel");
+        if (kernel == null || kernel.rank() != 3) {
+            return;
+        }
+        layer.getWeights().put("W", kernel.permute(2, 1, 0).dup('c').reshape('c', kernel.size(2), kernel.size(1), kernel.size(0), 1));
     }
 
     /**

@@ -224,6 +224,9 @@ final class KerasWeightsReader {
         if (parts.length == 1 && name.startsWith(layer.name() + "_")) {
             name = name.substring(layer.name().length() + 1);
         }
+        if (layer.className().equals("DepthwiseConv2D") && name.equals("kernel")) {
+            return "depthwise_kernel"; // Keras 3 names it kernel, Keras 2 (and DL4J) depthwise_kernel
+        }
         if (layer.className().equals("Bidirectional")) {
             for (String part : parts) {
                 if (part.startsWith("forward") || part.startsWith("backward")) {

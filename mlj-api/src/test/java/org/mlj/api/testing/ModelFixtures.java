@@ -58,6 +58,20 @@ public final class ModelFixtures {
         }
     }
 
+    /** The layer zoo's bundles ({@code models/zoo/<name>}, written by {@code python -m mlj_export zoo}), sorted; fails if none. */
+    public static List<Path> zooBundles() {
+        Path zoo = root().resolve("models").resolve("zoo");
+        try (Stream<Path> dirs = Files.list(zoo)) {
+            List<Path> found = dirs.filter(d -> Files.isRegularFile(d.resolve("mlj.json"))).sorted().toList();
+            if (found.isEmpty()) {
+                throw new AssertionError("No zoo bundle under " + zoo + ": regenerate with python/regenerate-models.sh");
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + zoo + ": regenerate with python/regenerate-models.sh", e);
+        }
+    }
+
     /** One Python reference batch: inputs, outputs and layer outputs by name, in manifest order. */
     public record ReferenceBatch(String name, Path directory, Map<String, Tensor> inputs, Map<String, Tensor> outputs,
                                  Map<String, Tensor> layers) {
