@@ -186,7 +186,11 @@ public final class KerasBackend implements Backend {
         };
         boolean fuseLstm = booleanProperty(options, FUSED_LSTM_PROPERTY, true);
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
-                booleanProperty(options, DIRECT_DENSE_PROPERTY, true));
+                booleanProperty(options, DIRECT_DENSE_PROPERTY, true), imported.computations());
+        if (!imported.computations().isEmpty() && !plan.supported()) {
+            throw new org.mlj.api.UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
+                    + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
+        }
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
                 : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"

@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.config.KerasModelConfiguration;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
-import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
 import org.mlj.api.MljException;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
@@ -47,8 +46,10 @@ final class KerasGraphImporter {
      *
      * @param network the initialised network holding the file's weights
      * @param activationTypes the output type of every vertex (inputs included), by vertex name
+     * @param computations what mlj computes for each of {@link KerasGraph#computed()}, by layer name
      */
-    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes) {
+    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes,
+                         Map<String, KerasComputation> computations) {
     }
 
     /**
@@ -99,7 +100,16 @@ final class KerasGraphImporter {
         Map<String, KerasLayer> kerasLayers = keras.getLayers();
         Map<String, String> classes = new HashMap<>();
         graph.layers().forEach(layer -> classes.put(layer.name(), layer.className()));
+        Map<String, KerasComputation> computations = new HashMap<>();
+        for (KerasGraph.Layer layer : graph.layers()) {
+            if (graph.computed().contains(layer.name())) {
+                computations.put(layer.name(), KerasComputations.of(layer, weights.getOrDefault(layer.name(), Map.of()), file.description()));
+            }
+        }
         for (Map.Entry<String, Map<String, INDArray>> entry : weights.entrySet()) {
+            if (graph.computed().contains(entry.getKey())) {
+                continue;
+            }
             KerasLayer layer = kerasLayers.get(entry.getKey());
             if (layer == null) {
                 throw new ModelLoadException(file.description() + " has weights for layer '" + entry.getKey()
@@ -111,21 +121,27 @@ final class KerasGraphImporter {
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
         ComputationGraph network = new ComputationGraph(configuration);
         network.init();
-        checkShapes(network, kerasLayers, file);
-        KerasModelUtils.copyWeightsToModel(network, kerasLayers);
+        checkShapes(network, kerasLayers, graph.computed(), file);
+        for (Layer layer : network.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (!graph.computed().contains(name)) {
+                kerasLayers.get(name).copyWeightsToLayer(layer);
+            }
+        }
         InputType[] inputTypes = configuration.getNetworkInputs().stream()
                 .map(name -> keras.getOutputTypes().get(name)).toArray(InputType[]::new);
         Map<String, InputType> types = configuration.clone().getLayerActivationTypes(false, false, inputTypes);
         LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
                 network.numParams());
-        return new ImportedGraph(network, types);
+        return new ImportedGraph(network, types, computations);
     }
 
     /**
-     * DL4J M2.1's {@code KerasConvolution1D.setWeights} only reshapes the Keras kernel
-     * {@code [kernel, in, out]} to {@code [kernel, in, out, 1]} (or, for Theano ordering, reshapes it
-     * to {@code [out, in, kernel, 1]} without moving the values), while its Convolution1D layer holds
-     * {@code [out, in, kernel, 1]}: the kernel is put right here, transposed.
+     * DL4J M2.1's Convolution1D layer declares its kernel parameter as {@code [out, in, kernel, 1]} but
+     * its forward pass reshapes (does not permute) that buffer to the {@code [kernel, in, out]} that
+     * libnd4j's {@code conv1d} op takes: the parameter must hold the Keras kernel's values in their Keras
+     * order under DL4J's shape. {@code KerasConvolution1D.setWeights} gives the shape
+     * {@code [kernel, in, out, 1]} instead, which the network refuses.
      */
     private static void correctConv1dKernel(String kerasClass, Map<String, INDArray> given, KerasLayer layer) {
         if (!"Conv1D".equals(kerasClass) && !"Convolution1D".equals(kerasClass)) {
@@ -135,7 +151,7 @@ final class KerasGraphImporter {
         if (kernel == null || kernel.rank() != 3) {
             return;
         }
-        layer.getWeights().put("W", kernel.permute(2, 1, 0).dup('c').reshape('c', kernel.size(2), kernel.size(1), kernel.size(0), 1));
+        layer.getWeights().put("W", kernel.dup('c').reshape('c', kernel.size(2), kernel.size(1), kernel.size(0), 1));
     }
 
     /**
@@ -143,12 +159,13 @@ final class KerasGraphImporter {
      * dimensions of size 1 (Keras biases are [n], DL4J's [1, n]). A mere element-count match, which
      * DL4J would silently reshape, is an error.
      */
-    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, KerasFile file) {
+    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, java.util.Set<String> computed,
+                                    KerasFile file) {
         List<String> problems = new ArrayList<>();
         for (Layer layer : network.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             KerasLayer keras = kerasLayers.get(name);
-            if (keras == null || keras.getNumParams() == 0) {
+            if (keras == null || keras.getNumParams() == 0 || computed.contains(name)) {
                 continue;
             }
             Map<String, INDArray> given = keras.getWeights();

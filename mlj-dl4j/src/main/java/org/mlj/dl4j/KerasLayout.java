@@ -45,6 +45,18 @@ enum KerasLayout {
         return permutation.length == 0 ? activation : activation.permute(permutation);
     }
 
+    /** A Keras-layout activation as a view in this layout's DL4J layout (the inverse of {@link #toKeras}). */
+    INDArray fromKeras(INDArray activation) {
+        if (permutation.length == 0) {
+            return activation;
+        }
+        int[] inverse = new int[permutation.length];
+        for (int i = 0; i < permutation.length; i++) {
+            inverse[permutation[i]] = i;
+        }
+        return activation.permute(inverse);
+    }
+
     /** The Keras shape of a DL4J type, the batch and other unknown dimensions as {@link Shape#UNKNOWN}. */
     Shape kerasShape(InputType type) {
         long[] dl4j = type.getShape(true);

@@ -160,7 +160,23 @@ final class KerasWeightsReader {
                 names.add("moving_variance");
                 yield List.of(new Variables("vars", names));
             }
-            case "LSTM", "SimpleRNN" -> List.of(new Variables("cell/vars", recurrentNames("", bias)));
+            case "LSTM", "SimpleRNN", "GRU" -> List.of(new Variables("cell/vars", recurrentNames("", bias)));
+            case "TimeDistributed" -> {
+                JsonNode inner = config.path("layer");
+                yield inner.path("class_name").asText().equals("Dense")
+                        ? List.of(new Variables("layer/vars", withBias(inner.path("config").path("use_bias").asBoolean(true), "kernel")))
+                        : List.of();
+            }
+            case "LayerNormalization" -> {
+                List<String> names = new ArrayList<>();
+                if (config.path("scale").asBoolean(true)) {
+                    names.add("gamma");
+                }
+                if (config.path("center").asBoolean(true)) {
+                    names.add("beta");
+                }
+                yield List.of(new Variables("vars", names));
+            }
             case "Bidirectional" -> {
                 boolean innerBias = config.path("layer").path("config").path("use_bias").asBoolean(true);
                 yield List.of(new Variables("forward_layer/cell/vars", recurrentNames("forward_", innerBias)),
