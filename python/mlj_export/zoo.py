@@ -113,13 +113,12 @@ def pooling_1d():
     x = L.MaxPooling1D(2, name="max_pool")(x)
     x = L.AveragePooling1D(3, strides=2, name="avg_pool")(x)
     x = L.MaxPooling1D(2, strides=1, padding="same", name="max_pool_same")(x)
-    a = L.GlobalMaxPooling1D(name="global_max_pool")(x)
-    b = L.GlobalAveragePooling1D(name="global_avg_pool")(x)
-    x = L.Concatenate(name="concat")([a, b])
+    x = L.AveragePooling1D(2, padding="same", name="avg_pool_same")(x)
+    x = L.GlobalAveragePooling1D(name="global_avg_pool")(x)
     out = L.Dense(2, activation="softmax", name="predictions")(x)
     return ZooModel(keras.Model(inp, out, name="pooling_1d"),
                     "ZeroPadding1D, Cropping1D, UpSampling1D, Max/AveragePooling1D (valid, same), "
-                    "GlobalMax/AveragePooling1D")
+                    "GlobalAveragePooling1D")
 
 
 def conv2d():
@@ -237,21 +236,13 @@ def bidirectional():
                     "Bidirectional LSTM/SimpleRNN with merge modes concat, sum, mul, ave")
 
 
-def bidirectional_no_merge():
-    inp = keras.Input((6, 3), name="sequence")
-    forward, backward = L.Bidirectional(L.LSTM(3), merge_mode=None, name="bi_none")(inp)
-    x = L.Concatenate(name="concat")([forward, backward])
-    out = L.Dense(2, activation="softmax", name="predictions")(x)
-    return ZooModel(keras.Model(inp, out, name="bidirectional_no_merge"),
-                    "Bidirectional with merge_mode=None (two outputs)")
-
-
 def time_distributed():
     inp = keras.Input((5, 3), name="sequence")
     x = L.TimeDistributed(L.Dense(4, activation="relu"), name="td_dense")(inp)
-    x = L.LSTM(3, return_sequences=True, name="lstm")(x)
-    x = L.TimeDistributed(L.Dense(2), name="td_out")(x)
-    out = L.Flatten(name="flatten")(x)
+    x = L.LSTM(3, return_sequences=True, name="lstm_seq")(x)
+    x = L.TimeDistributed(L.Dense(2), name="td_linear")(x)
+    x = L.SimpleRNN(3, name="simple_rnn_last")(x)
+    out = L.Dense(2, activation="softmax", name="predictions")(x)
     return ZooModel(keras.Model(inp, out, name="time_distributed"),
                     "TimeDistributed(Dense) before and after an LSTM")
 
@@ -329,7 +320,7 @@ def embedding_masked_gru():
 BUILDERS = {f.__name__: f for f in (
     dense_activations, dense_gelu, batch_norm, conv1d, text_cnn, pooling_1d, conv2d,
     conv2d_transpose, mobilenet_like, reshape_ops, merges, merges_min_dot, recurrent,
-    recurrent_backwards, bidirectional, bidirectional_no_merge, time_distributed, gru, layer_norm,
+    recurrent_backwards, bidirectional, time_distributed, gru, layer_norm,
     embedding_masked_lstm, masking_rnn, embedding_masked_gru)}
 
 

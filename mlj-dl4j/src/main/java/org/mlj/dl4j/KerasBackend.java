@@ -149,7 +149,9 @@ public final class KerasBackend implements Backend {
         Map<String, KerasLayout> layouts = new LinkedHashMap<>();
         for (KerasGraph.Layer layer : graph.layers()) {
             if (types.containsKey(layer.name())) {
-                layouts.put(layer.name(), KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
+                // DL4J's Permute is a preprocessor that leaves its output in Keras order, whatever type it reports
+                layouts.put(layer.name(), layer.className().equals("Permute") ? KerasLayout.SAME
+                        : KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
             }
         }
         List<KerasLayout> outputLayouts = graph.outputs().stream().map(name -> layouts.getOrDefault(name, KerasLayout.SAME)).toList();

@@ -23,6 +23,16 @@ final class KerasComputations {
         try {
             return switch (layer.className()) {
                 case "Masking" -> new KerasMasking(config.path("mask_value").asDouble(0.0));
+                case "ZeroPadding1D" -> new KerasTimeAxisReshaping(KerasTimeAxisReshaping.Operation.ZERO_PADDING,
+                        pair(config.path("padding"), 0), pair(config.path("padding"), 1));
+                case "Cropping1D" -> new KerasTimeAxisReshaping(KerasTimeAxisReshaping.Operation.CROPPING,
+                        pair(config.path("cropping"), 0), pair(config.path("cropping"), 1));
+                case "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D" -> new KerasPooling1D(
+                        layer.className().contains("Max"), layer.className().startsWith("Global"),
+                        pair(config.path("pool_size"), 0), pair(config.path("strides"), 0),
+                        config.path("padding").asText("valid").equals("same"));
+                case "UpSampling1D" -> new KerasTimeAxisReshaping(KerasTimeAxisReshaping.Operation.UP_SAMPLING,
+                        config.path("size").asInt(2), 0);
                 case "LayerNormalization" -> new KerasLayerNormalization(weights.get("gamma"), weights.get("beta"),
                         config.path("epsilon").asDouble(1e-3));
                 case "TimeDistributed" -> {
@@ -62,6 +72,11 @@ final class KerasComputations {
                 config.path("go_backwards").asBoolean(false), config.path("zero_output_for_mask").asBoolean(false),
                 KerasRecurrence.Weights.of(weights, forward, cell, resetAfter),
                 backward == null ? null : KerasRecurrence.Weights.of(weights, backward, cell, resetAfter), mergeMode);
+    }
+
+    /** Element {@code index} of a Keras {@code (before, after)} pair, or the single number given for both. */
+    private static int pair(JsonNode value, int index) {
+        return value.isArray() ? value.path(index).asInt() : value.asInt();
     }
 
     private static INDArray required(Map<String, INDArray> weights, String name) {

@@ -199,13 +199,18 @@ final class KerasConfigTranslator {
      */
     private static Set<String> computedLayers(List<JsonNode> layers, Set<String> masked) {
         Set<String> computed = new java.util.LinkedHashSet<>();
+        String previous = null;
         for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText();
             JsonNode config = layer.path("config");
             String name = layer.path("name").asText(config.path("name").asText());
             JsonNode inner = config.path("layer");
+            boolean afterComputed = computed.contains(previous);
+            previous = name;
             boolean compute = switch (className) {
-                case "GRU", "LayerNormalization", "TimeDistributed", "Masking" -> true;
+                // DL4J's 1D pooling reads sequences that a computed layer hands on in another layout
+                case "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D" -> afterComputed;
+                case "GRU", "LayerNormalization", "TimeDistributed", "Masking", "ZeroPadding1D", "Cropping1D", "UpSampling1D" -> true;
                 case "Conv1D" -> dilation(config) > 1;
                 case "LSTM", "SimpleRNN" -> masked.contains(name) || config.path("go_backwards").asBoolean(false);
                 case "Bidirectional" -> masked.contains(name) || inner.path("class_name").asText().equals("GRU")
@@ -451,7 +456,8 @@ final class KerasConfigTranslator {
     /**
      * A layer DL4J can import in place of one mlj computes, with the same output shape: an LSTM (its
      * weights stay zero) for recurrent and TimeDistributed(Dense) layers, a linear Activation for
-     * LayerNormalization, the Masking layer itself.
+     * LayerNormalization, an undilated Conv1D of the same extent, the layer itself for Masking,
+     * ZeroPadding1D, Cropping1D and UpSampling1D.
      */
     private static ObjectNode placeholder(JsonNode layer, String name, ArrayNode inboundNodes) {
         String className = layer.path("class_name").asText();
@@ -463,6 +469,17 @@ final class KerasConfigTranslator {
             case "LayerNormalization" -> {
                 translated.put("class_name", "Activation");
                 placeholder.put("activation", "linear");
+            }
+            case "ZeroPadding1D", "Cropping1D", "UpSampling1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D",
+                 "GlobalAveragePooling1D" -> {
+                // DL4J's own layer computes the output type right (only its arrays are wrong)
+                ObjectNode same = ((ObjectNode) config).deepCopy();
+                same.put("name", name);
+                translated.put("class_name", className);
+                translated.put("name", name);
+                translated.set("config", same);
+                translated.set("inbound_nodes", inboundNodes);
+                return translated;
             }
             case "Masking" -> {
                 translated.put("class_name", "Masking");

@@ -23,6 +23,7 @@ import org.mlj.api.MljException;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,13 @@ final class KerasGraphImporter {
                 throw new ModelLoadException(file.description() + " has weights for layer '" + entry.getKey()
                         + "', which DL4J's import of the config does not have");
             }
-            layer.setWeights(new HashMap<>(entry.getValue()));
+            Map<String, INDArray> given = new HashMap<>(entry.getValue());
+            if ("BatchNormalization".equals(classes.get(entry.getKey())) && given.containsKey("moving_mean")) {
+                // center=False / scale=False: DL4J's importer wants the arrays anyway (and fails without both)
+                given.putIfAbsent("beta", Nd4j.zerosLike(given.get("moving_mean")));
+                given.putIfAbsent("gamma", Nd4j.onesLike(given.get("moving_mean")));
+            }
+            layer.setWeights(given);
             correctConv1dKernel(classes.get(entry.getKey()), entry.getValue(), layer);
         }
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
@@ -125,7 +132,7 @@ final class KerasGraphImporter {
         for (Layer layer : network.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (!graph.computed().contains(name)) {
-                kerasLayers.get(name).copyWeightsToLayer(layer);
+                copyWeights(kerasLayers.get(name), layer, file);
             }
         }
         InputType[] inputTypes = configuration.getNetworkInputs().stream()
@@ -134,6 +141,26 @@ final class KerasGraphImporter {
         LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
                 network.numParams());
         return new ImportedGraph(network, types, computations);
+    }
+
+    /**
+     * DL4J's copy, and for layers whose DL4J-Keras class reports no parameters although it set weights
+     * (PReLU in M2.1, whose alpha would silently stay at its initial value), a direct copy of each.
+     */
+    private static void copyWeights(KerasLayer keras, Layer layer, KerasFile file) throws Exception {
+        keras.copyWeightsToLayer(layer);
+        Map<String, INDArray> given = keras.getWeights();
+        if (keras.getNumParams() > 0 || given == null || given.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+            INDArray value = given.get(param.getKey());
+            if (value == null || value.length() != param.getValue().length()) {
+                throw new ModelLoadException(file.description() + ": layer '" + keras.getLayerName() + "' has no weight "
+                        + param.getKey() + " of " + param.getValue().length() + " values");
+            }
+            layer.setParam(param.getKey(), value.reshape(param.getValue().shape()));
+        }
     }
 
     /**
