@@ -63,6 +63,8 @@ final class KerasConfigTranslator {
             "Dense", "Dropout", "Activation", "SpatialDropout1D", "GaussianNoise", "GaussianDropout");
     /** Layers that start a mask. */
     private static final Set<String> MASK_PRODUCERS = Set.of("Masking", "Embedding");
+    /** Layers whose Keras {@code gelu} activation mlj sets on the DL4J layer after import ({@link KerasGelu}). */
+    static final Set<String> GELU_LAYERS = Set.of("Dense", "Conv1D", "Conv2D", "Activation");
     /** Why a class is refused, where the reason is more than "DL4J has no such layer". */
     private static final Map<String, String> REFUSALS = Map.of(
             "Minimum", "Deeplearning4j 1.0.0-M2.1 has no Minimum merge",
@@ -298,8 +300,8 @@ final class KerasConfigTranslator {
         if (config.path("groups").asInt(1) != 1) {
             return Optional.of(": grouped convolution");
         }
-        if ("gelu".equals(config.path("activation").asText())) {
-            return Optional.of(": activation gelu (Deeplearning4j 1.0.0-M2.1 has only approximations of the exact erf form)");
+        if ("gelu".equals(config.path("activation").asText()) && !GELU_LAYERS.contains(className)) {
+            return Optional.of(": activation gelu (mlj sets the exact gelu on " + GELU_LAYERS + " layers only)");
         }
         if (className.equals("Conv1D") && dilation(config) > 1) {
             return activationReason(config, List.of("activation"));
@@ -420,6 +422,9 @@ final class KerasConfigTranslator {
         replaceInitializers(config);
         if ("silu".equals(config.path("activation").asText())) {
             config.put("activation", "swish"); // Keras 3 writes swish as silu; the same function
+        }
+        if ("gelu".equals(config.path("activation").asText())) {
+            config.put("activation", "linear"); // DL4J knows no exact gelu: KerasGraphImporter sets KerasGelu
         }
         if (computed.contains(name)) {
             return placeholder(layer, name, inboundNodes);

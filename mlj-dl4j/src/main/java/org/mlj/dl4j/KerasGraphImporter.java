@@ -126,6 +126,7 @@ final class KerasGraphImporter {
             correctConv1dKernel(classes.get(entry.getKey()), entry.getValue(), layer);
         }
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
+        setExactGelu(configuration, graph);
         ComputationGraph network = new ComputationGraph(configuration);
         network.init();
         checkShapes(network, kerasLayers, graph.computed(), file);
@@ -141,6 +142,25 @@ final class KerasGraphImporter {
         LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
                 network.numParams());
         return new ImportedGraph(network, types, computations);
+    }
+
+    /** Sets {@link KerasGelu} on the DL4J layers whose Keras activation is gelu (translated as linear). */
+    private static void setExactGelu(ComputationGraphConfiguration configuration, KerasGraph graph) {
+        for (KerasGraph.Layer layer : graph.layers()) {
+            if (!"gelu".equals(layer.config().path("activation").asText()) || graph.computed().contains(layer.name())) {
+                continue;
+            }
+            if (configuration.getVertices().get(layer.name()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) {
+                base.setActivationFn(new KerasGelu());
+            } else if (configuration.getVertices().get(layer.name()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer activation) {
+                activation.setActivationFn(new KerasGelu());
+            } else {
+                throw new UnsupportedModelException("The dl4j backend cannot set the gelu activation of layer '" + layer.name() + "'",
+                        List.of(layer.name() + " (" + layer.className() + ": activation gelu)"), null);
+            }
+        }
     }
 
     /**

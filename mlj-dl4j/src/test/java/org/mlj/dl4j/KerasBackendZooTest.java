@@ -34,7 +34,7 @@ class KerasBackendZooTest {
     static Stream<Arguments> files() {
         List<Arguments> files = new ArrayList<>();
         for (String name : List.of("conv1d", "text_cnn", "mobilenet_like", "conv2d", "embedding_masked_lstm", "masking_rnn",
-                "dense_activations", "batch_norm", "pooling_1d", "reshape_ops", "gru", "layer_norm", "bidirectional")) {
+                "dense_activations", "batch_norm", "pooling_1d", "reshape_ops", "gru", "layer_norm", "bidirectional", "dense_gelu")) {
             for (String file : List.of("model.keras", "model.h5")) {
                 if (Files.isRegularFile(ModelFixtures.model("zoo/" + name).resolve(file))) {
                     files.add(Arguments.of(name, file));
