@@ -38,7 +38,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       code; oneDNN kernels in the oneDNN native build) instead of DL4J's per-time-step Java loop, and
  *       an Embedding feeding it as one {@code gather};</li>
  *   <li>each Dense layer as one gemm into a fresh array, its bias and DL4J's activation function,
- *       without DL4J's per-call workspace and validation work (most of a small model's time).</li>
+ *       without DL4J's per-call workspace and validation work (most of a small model's time);</li>
+ *   <li>each layer mlj computes itself ({@link KerasComputation}: GRU, masked or backward recurrent
+ *       layers, LayerNormalization, TimeDistributed, ...) in Keras layout instead of its DL4J
+ *       placeholder vertex, with the Keras mask that a Masking layer or {@code Embedding(mask_zero=True)}
+ *       started (computed from that layer's input).</li>
  * </ul>
  * The other layers run as DL4J vertices, without workspaces; networks with convolution or pooling
  * layers, whose large activations make that slow, are left to {@link GraphForwardPass}.
@@ -347,6 +351,10 @@ final class ChainForwardPass implements ForwardPass {
         }
         if (!dense.isEmpty()) {
             parts.add("direct Dense (" + String.join(", ", dense) + ")");
+        }
+        List<String> computed = plan.steps().stream().filter(ComputedStep.class::isInstance).map(Step::name).toList();
+        if (!computed.isEmpty()) {
+            parts.add("computed by mlj in Keras layout (" + String.join(", ", computed) + ")");
         }
         parts.add("other layers as DL4J vertices");
         return Map.of("dl4j.forwardPass", "chain: " + String.join(", ", parts),

@@ -31,8 +31,14 @@ import org.mlj.api.UnsupportedModelException;
  *   <li>{@code inbound_nodes} of {@code {"args": [keras tensors], "kwargs": {}}} become
  *       {@code [[[layer, node, tensor, {}], ...]]};</li>
  *   <li>{@code Embedding} gains the {@code input_length} DL4J requires (from its build shape or input layer);</li>
- *   <li>{@code LeakyReLU.negative_slope} becomes {@code alpha}.</li>
+ *   <li>{@code LeakyReLU.negative_slope} becomes {@code alpha}; the {@code silu} activation {@code swish};</li>
+ *   <li>the {@code NotEqual}/{@code Any} op nodes that compute masks are dropped; {@link KerasGraph#masked()}
+ *       records which layers receive a mask.</li>
  * </ul>
+ * Layers that DL4J cannot compute as Keras does ({@link KerasGraph#computed()}: GRU, LayerNormalization,
+ * TimeDistributed(Dense), masked or backward recurrent layers, Masking, dilated Conv1D, 1D padding,
+ * cropping and upsampling) become placeholders of the same output shape, which {@link KerasComputation}s
+ * replace at run time; a model with such layers must be a chain.
  * For every version, Sequential models become functional ones (so that every Keras layer, Flatten and
  * Dropout included, is a named vertex of one DL4J ComputationGraph), and every initializer becomes
  * {@code Zeros}: weights are overwritten by the file's anyway, and DL4J's native Orthogonal sampling
