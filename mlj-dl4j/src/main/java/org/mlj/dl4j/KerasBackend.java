@@ -25,6 +25,7 @@ import org.mlj.api.TensorSpec;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.ModelSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,6 +191,10 @@ public final class KerasBackend implements Backend {
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
                 booleanProperty(options, DIRECT_DENSE_PROPERTY, true), imported.computations());
         if (!imported.computations().isEmpty() && !plan.supported()) {
+            INDArray params = network.params();
+            if (params != null && params.closeable()) {
+                params.close();
+            }
             throw new org.mlj.api.UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
                     + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
         }
