@@ -22,6 +22,7 @@ import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
 import org.mlj.api.Signature;
 import org.mlj.api.TensorSpec;
+import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.ModelSource;
@@ -195,7 +196,7 @@ public final class KerasBackend implements Backend {
             if (params != null && params.closeable()) {
                 params.close();
             }
-            throw new org.mlj.api.UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
+            throw new UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
                     + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
         }
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,7 +117,7 @@ final class KerasConfigTranslator {
             throw new ModelLoadException(source + ": the model config lists no layers");
         }
         List<JsonNode> layers = all.stream().filter(layer -> !MASK_OPS.contains(layer.path("class_name").asText())).toList();
-        Set<String> maskOps = new java.util.HashSet<>();
+        Set<String> maskOps = new HashSet<>();
         all.stream().filter(layer -> MASK_OPS.contains(layer.path("class_name").asText())).forEach(op -> maskOps.add(layerName(op)));
         Set<String> masked = modelClass.equals("Sequential") ? sequentialMasked(layers) : functionalMasked(layers);
         checkSupported(modelClass, layers, maskOps, masked);
@@ -161,7 +163,7 @@ final class KerasConfigTranslator {
 
     /** Functional (Keras 3): the layers called with a {@code mask} keyword argument. */
     private static Set<String> functionalMasked(List<JsonNode> layers) {
-        Set<String> masked = new java.util.HashSet<>();
+        Set<String> masked = new HashSet<>();
         for (JsonNode layer : layers) {
             for (JsonNode node : layer.path("inbound_nodes")) {
                 if (node.isObject() && !kerasTensors(node.path("kwargs").path("mask")).isEmpty()) {
@@ -177,7 +179,7 @@ final class KerasConfigTranslator {
      * through the following layers up to a recurrent layer that returns its last output only.
      */
     private static Set<String> sequentialMasked(List<JsonNode> layers) {
-        Set<String> masked = new java.util.HashSet<>();
+        Set<String> masked = new HashSet<>();
         boolean masking = false;
         for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText();
@@ -206,7 +208,7 @@ final class KerasConfigTranslator {
      * recurrent layers that run backwards or skip masked steps.
      */
     private static Set<String> computedLayers(List<JsonNode> layers, Set<String> masked) {
-        Set<String> computed = new java.util.LinkedHashSet<>();
+        Set<String> computed = new LinkedHashSet<>();
         String previous = null;
         for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText();

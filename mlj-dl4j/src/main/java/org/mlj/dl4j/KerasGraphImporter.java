@@ -6,12 +6,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
@@ -150,11 +154,11 @@ final class KerasGraphImporter {
             if (!"gelu".equals(layer.config().path("activation").asText()) || graph.computed().contains(layer.name())) {
                 continue;
             }
-            if (configuration.getVertices().get(layer.name()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex vertex
-                    && vertex.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) {
+            if (configuration.getVertices().get(layer.name()) instanceof LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof BaseLayer base) {
                 base.setActivationFn(new KerasGelu());
-            } else if (configuration.getVertices().get(layer.name()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex vertex
-                    && vertex.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer activation) {
+            } else if (configuration.getVertices().get(layer.name()) instanceof LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof ActivationLayer activation) {
                 activation.setActivationFn(new KerasGelu());
             } else {
                 throw new UnsupportedModelException("The dl4j backend cannot set the gelu activation of layer '" + layer.name() + "'",
@@ -206,7 +210,7 @@ final class KerasGraphImporter {
      * dimensions of size 1 (Keras biases are [n], DL4J's [1, n]). A mere element-count match, which
      * DL4J would silently reshape, is an error.
      */
-    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, java.util.Set<String> computed,
+    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, Set<String> computed,
                                     KerasFile file) {
         List<String> problems = new ArrayList<>();
         for (Layer layer : network.getLayers()) {
