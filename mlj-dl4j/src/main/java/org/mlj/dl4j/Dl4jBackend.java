@@ -22,9 +22,11 @@ import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
 import org.mlj.api.Signature;
 import org.mlj.api.TensorSpec;
+import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +177,9 @@ public final class Dl4jBackend implements Backend {
         Map<String, KerasLayout> layouts = new LinkedHashMap<>();
         for (KerasGraph.Layer layer : graph.layers()) {
             if (types.containsKey(layer.name())) {
-                layouts.put(layer.name(), KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
+                // DL4J's Permute is a preprocessor that leaves its output in Keras order, whatever type it reports
+                layouts.put(layer.name(), layer.className().equals("Permute") ? KerasLayout.SAME
+                        : KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
             }
         }
         List<KerasLayout> outputLayouts = graph.outputs().stream().map(name -> layouts.getOrDefault(name, KerasLayout.SAME)).toList();
@@ -237,7 +241,12 @@ public final class Dl4jBackend implements Backend {
         };
         boolean fuseLstm = FUSED_LSTM.get(options);
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
-                DIRECT_DENSE.get(options));
+                DIRECT_DENSE.get(options), imported.computations());
+        if (!imported.computations().isEmpty() && !plan.supported()) {
+            // the caller closes the imported network
+            throw new UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
+                    + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
+        }
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
                 : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
