@@ -39,8 +39,15 @@ import org.slf4j.LoggerFactory;
  * weights itself ({@link KerasWeightsReader}) from an in-memory copy of the file: no temporary file is
  * written and the user's file is only read.
  *
+ * <p>Also loads a Keras 1, 2 or 3 architecture JSON ({@code model.to_json()}) with its weights file
+ * ({@code save_weights}: Keras 1/2 {@code weights.h5}, Keras 3 {@code .weights.h5}): the JSON file with
+ * the weights named by {@value #WEIGHTS_PROPERTY}, or a directory with one {@code *.json} and one
+ * {@code *.h5} ({@link ModelFormat#KERAS_JSON}).
+ *
  * <p>Backend-specific {@link LoadOptions} properties:
  * <ul>
+ *   <li>{@value #WEIGHTS_PROPERTY}: the weights file of an architecture JSON (wins over the one in
+ *       its directory);</li>
  *   <li>{@value #IMPORT_TIMEOUT_PROPERTY}: seconds the native import may take before it is abandoned
  *       with a {@link ModelLoadException} (default 120);</li>
  *   <li>{@value #POOL_SIZE_PROPERTY}: how many copies of the network may run at once (default: the
@@ -74,6 +81,8 @@ public final class KerasBackend implements Backend {
     public static final String POOL_SIZE_PROPERTY = "dl4j.poolSize";
     /** LoadOptions property: {@code false} runs LSTM layers through DL4J's own layer instead of the fused op. */
     public static final String FUSED_LSTM_PROPERTY = "dl4j.fusedLstm";
+    /** LoadOptions property: the weights file of a Keras architecture JSON ({@code save_weights} output). */
+    public static final String WEIGHTS_PROPERTY = "dl4j.weights";
     /** LoadOptions property: {@code false} runs Dense layers through DL4J's own layer instead of a direct gemm. */
     public static final String DIRECT_DENSE_PROPERTY = "dl4j.directDense";
     /** {@link Model#details()} key: whether the oneDNN convolution and pooling helpers engaged, and where. */
@@ -102,7 +111,7 @@ public final class KerasBackend implements Backend {
 
     @Override
     public Set<ModelFormat> formats() {
-        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
+        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.KERAS_JSON, ModelFormat.MLJ_BUNDLE);
     }
 
     /** Keras files always; a bundle only if it has {@code model.keras} or {@code model.h5}. */
@@ -120,17 +129,12 @@ public final class KerasBackend implements Backend {
 
     @Override
     public Model load(ModelSource source, LoadOptions options) {
-        Path file = source.format() == ModelFormat.MLJ_BUNDLE ? bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
-                "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"))
-                : source.path();
-        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
-        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
-            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
-        }
         Duration timeout = Duration.ofSeconds(positiveProperty(options, IMPORT_TIMEOUT_PROPERTY, DEFAULT_IMPORT_TIMEOUT_SECONDS));
         int poolSize = (int) positiveProperty(options, POOL_SIZE_PROPERTY, Runtime.getRuntime().availableProcessors());
         long started = System.nanoTime();
-        KerasFile keras = KerasFile.read(file, format);
+        Path file = source.format() == ModelFormat.KERAS_JSON ? ModelFormat.kerasArchitecture(source.path()) : modelFile(source, options);
+        KerasFile keras = source.format() == ModelFormat.KERAS_JSON ? KerasFile.readArchitecture(file, weightsFile(source, options))
+                : KerasFile.read(file, source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format());
         KerasGraph graph;
         try {
             graph = KerasConfigTranslator.translate(keras.config(), keras.kerasVersion(), keras.backend(), file.toString());
@@ -141,6 +145,9 @@ public final class KerasBackend implements Backend {
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("dl4j.file", file.toString());
+        if (source.format() == ModelFormat.KERAS_JSON) {
+            details.put(WEIGHTS_PROPERTY, keras.description());
+        }
         details.put("keras.version", keras.kerasVersion());
         KerasGraphImporter.ImportedGraph imported = KerasGraphImporter.importGraph(graph, keras, timeout);
         details.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
@@ -197,6 +204,31 @@ public final class KerasBackend implements Backend {
         details.put(FUSED_LSTM_DETAIL, fusedLstm);
         LOG.debug("oneDNN helpers: {}; fused LSTM: {}", helpers, fusedLstm);
         return forwardPass;
+    }
+
+    /** The .keras or .h5 file to read: the path itself, or the bundle's model file. */
+    private static Path modelFile(ModelSource source, LoadOptions options) {
+        if (options.property(WEIGHTS_PROPERTY).isPresent()) {
+            throw new ModelLoadException("LoadOptions property " + WEIGHTS_PROPERTY + " names the weights of a Keras architecture JSON; "
+                    + source.path() + " is a " + source.format().description() + ", which holds its own weights");
+        }
+        Path file = source.format() == ModelFormat.MLJ_BUNDLE ? bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
+                "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"))
+                : source.path();
+        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
+        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
+            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
+        }
+        return file;
+    }
+
+    /** The weights of an architecture JSON: the {@value #WEIGHTS_PROPERTY} property, else the directory's weights file. */
+    private static Path weightsFile(ModelSource source, LoadOptions options) {
+        return options.property(WEIGHTS_PROPERTY).map(String::trim).filter(value -> !value.isEmpty()).map(Path::of)
+                .or(() -> ModelFormat.kerasWeights(source.path()))
+                .orElseThrow(() -> new ModelLoadException(source.path() + " is a Keras architecture JSON without its weights: name the "
+                        + "weights file (save_weights output, .h5 or .weights.h5) with LoadOptions property " + WEIGHTS_PROPERTY
+                        + "=PATH (CLI: --weights PATH), or put both files alone in one directory and load the directory"));
     }
 
     /** A bundle's manifest must name the model's inputs, outputs and layers as its Keras config does. */

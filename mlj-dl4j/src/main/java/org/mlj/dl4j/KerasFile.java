@@ -10,6 +10,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -30,8 +31,11 @@ import org.mlj.api.ModelLoadException;
  * <p>A Keras 3 {@code .keras} file is a zip of {@code config.json}, {@code metadata.json} and
  * {@code model.weights.h5}; each entry is checked against its CRC while it is read, and the weights
  * are read straight into native memory. An {@code .h5} file (Keras 1, 2 or 3 legacy) is read whole
- * into native memory; its config is the {@code model_config} attribute. The user's file is only ever
- * opened for reading, and nothing is written to disk. Close to free the native memory.
+ * into native memory; its config is the {@code model_config} attribute. An architecture JSON
+ * ({@code model.to_json()}) comes with a separate weights file ({@code save_weights}): Keras 1/2
+ * {@code weights.h5} (layer groups at the root) or Keras 3 {@code .weights.h5} (the layout of
+ * {@code model.weights.h5} in a {@code .keras} zip). The user's files are only ever opened for
+ * reading, and nothing is written to disk. Close to free the native memory.
  *
  * @param description the file (and entry) the weights came from, for messages
  * @param config the model config ({@code {"class_name": ..., "config": ...}})
@@ -131,7 +135,76 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
         }
     }
 
-    private static KerasFile readHdf5(Path path) {
+    /**
+     * Reads an architecture JSON and its weights file.
+     *
+     * <p>The Keras version is the JSON's {@code keras_version} (Keras 1 and 2 write it), else 3 for
+     * Keras 3 weights ({@code layers/.../vars}) or a Keras 3 config (top-level {@code module}), else the
+     * weights file's {@code keras_version} attribute, else 1 for a config with Keras 1 layer keys
+     * ({@code output_dim}, {@code nb_filter}), else 2.
+     *
+     * @throws ModelLoadException if the JSON is no Keras config or the weights file is not HDF5
+     */
+    static KerasFile readArchitecture(Path json, Path weightsPath) {
+        JsonNode config;
+        try {
+            config = parseJson(Files.readAllBytes(json), json.toString());
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read " + json + ": " + e, e);
+        }
+        if (!config.has("class_name") || !config.has("config")) {
+            throw new ModelLoadException(json + " is not a Keras model architecture (model.to_json()): it has no class_name and config");
+        }
+        if (!Files.isRegularFile(weightsPath)) {
+            throw new ModelLoadException("Weights file " + weightsPath + " (for " + json + ") does not exist");
+        }
+        if (!isHdf5(weightsPath)) {
+            throw new ModelLoadException("Weights file " + weightsPath + " is not HDF5: mlj reads weights saved with save_weights "
+                    + "to an .h5 file (Keras 1/2) or a .weights.h5 file (Keras 3), not TensorFlow checkpoints");
+        }
+        Hdf5File weights = openImage(weightsPath.toString(), readImage(weightsPath));
+        try {
+            boolean keras3Layout = weights.isGroup("layers") && !weights.exists("model_weights")
+                    && rootAttribute(weights, "layer_names").isEmpty();
+            Optional<String> version = text(config, "keras_version")
+                    .or(() -> keras3Layout || config.has("module") ? Optional.of("3") : Optional.empty())
+                    .or(() -> rootAttribute(weights, "keras_version"))
+                    .or(() -> weights.exists("model_weights") ? attribute(weights, "model_weights", "keras_version") : Optional.empty());
+            String kerasVersion = version.orElseGet(() -> hasKeras1LayerKeys(config.path("config")) ? "1" : "2");
+            Optional<String> backend = text(config, "backend").or(() -> rootAttribute(weights, "backend"));
+            return new KerasFile(weightsPath.toString(), config, kerasVersion, backend, weights,
+                    keras3Layout ? WeightLayout.KERAS_V3 : WeightLayout.HDF5_LEGACY);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static boolean isHdf5(Path path) {
+        try {
+            return ModelFormat.detect(path) == ModelFormat.HDF5;
+        } catch (ModelLoadException e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static boolean hasKeras1LayerKeys(JsonNode config) {
+        JsonNode layers = config.isArray() ? config : config.path("layers");
+        for (JsonNode layer : layers) {
+            JsonNode layerConfig = layer.path("config");
+            if (layerConfig.has("output_dim") || layerConfig.has("nb_filter") || layerConfig.has("init")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static BytePointer readImage(Path path) {
         BytePointer image;
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
             image = new BytePointer(in.size());
@@ -144,11 +217,17 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read " + path + ": " + e, e);
         }
+        return image;
+    }
+
+    private static KerasFile readHdf5(Path path) {
         String description = path.toString();
-        Hdf5File weights = openImage(description, image);
+        Hdf5File weights = openImage(description, readImage(path));
         try {
             String modelConfig = rootAttribute(weights, "model_config").orElseThrow(() -> new ModelLoadException(path
-                    + " has no model_config attribute: it holds weights only; save the whole model (model.save) instead"));
+                    + " has no model_config attribute: it holds weights only; load the model's architecture JSON (model.to_json()) "
+                    + "with this file as its weights (LoadOptions property " + KerasBackend.WEIGHTS_PROPERTY + "=" + path
+                    + ", CLI --weights), or save the whole model (model.save)"));
             JsonNode config = parseJson(modelConfig.getBytes(StandardCharsets.UTF_8), path + " (model_config)");
             String version = rootAttribute(weights, "keras_version")
                     .or(() -> weights.exists("model_weights") ? attribute(weights, "model_weights", "keras_version") : Optional.empty())

@@ -40,7 +40,7 @@ class KerasBackendDiscoveryTest {
 
         assertThat(backend).isInstanceOf(KerasBackend.class);
         assertThat(backend.artifact()).isEqualTo("org.mlj:mlj-dl4j");
-        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
+        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.KERAS_JSON, ModelFormat.MLJ_BUNDLE);
         assertThat(backend.priority(ModelFormat.MLJ_BUNDLE)).isLessThan(10);
     }
 
