@@ -18,14 +18,16 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * The {@code tensorflow} backend: loads TensorFlow SavedModel directories and mlj bundles (their
- * {@code saved_model/}) with TensorFlow Java, registered in {@code META-INF/services} so that this jar
- * on the classpath is all it takes.
+ * The {@code tensorflow} backend: loads TensorFlow SavedModel directories, mlj bundles (their
+ * {@code saved_model/}) and TensorFlow 1 frozen graphs ({@code frozen_model.pb}, see
+ * {@link FrozenGraphLoader}) with TensorFlow Java, registered in {@code META-INF/services} so that
+ * this jar on the classpath is all it takes.
  *
  * <p>Load options used: {@link LoadOptions#tags()} (default {@code serve}),
  * {@link LoadOptions#signature()}, {@link LoadOptions#intraOpThreads()} and
- * {@link LoadOptions#interOpThreads()} (0 leaves TensorFlow's default). It has priority 10 for both
- * formats, so it is the default backend for bundles.
+ * {@link LoadOptions#interOpThreads()} (0 leaves TensorFlow's default); for a frozen graph the
+ * property {@value #OUTPUTS_PROPERTY} names the tensors to return (default: the graph's sinks). It has
+ * priority 10 for every format, so it is the default backend for bundles.
  *
  * <p>Every signature is listed; inputs and outputs are named by their signature keys ({@code image},
  * {@code output_0}), never by graph tensor names. SavedModel signatures are unordered maps, so order
@@ -40,6 +42,8 @@ import org.tensorflow.proto.ConfigProto;
 public final class SavedModelBackend implements Backend {
     /** The backend name. */
     public static final String NAME = "tensorflow";
+    /** LoadOptions property: the output tensors of a frozen GraphDef, comma-separated ({@code logits,probabilities}). */
+    public static final String OUTPUTS_PROPERTY = FrozenGraphLoader.OUTPUTS_PROPERTY;
 
     private static final Logger LOG = LoggerFactory.getLogger(SavedModelBackend.class);
     private static final int PRIORITY = 10;
@@ -56,13 +60,13 @@ public final class SavedModelBackend implements Backend {
 
     @Override
     public Set<ModelFormat> formats() {
-        return Set.of(ModelFormat.SAVED_MODEL, ModelFormat.MLJ_BUNDLE);
+        return Set.of(ModelFormat.SAVED_MODEL, ModelFormat.GRAPH_DEF, ModelFormat.MLJ_BUNDLE);
     }
 
-    /** A SavedModel directory, or a bundle whose manifest lists an existing {@code saved_model/}. */
+    /** A SavedModel directory, a frozen GraphDef, or a bundle whose manifest lists an existing {@code saved_model/}. */
     @Override
     public boolean canLoad(ModelSource source) {
-        return source.format() == ModelFormat.SAVED_MODEL
+        return source.format() == ModelFormat.SAVED_MODEL || source.format() == ModelFormat.GRAPH_DEF
                 || (source.format() == ModelFormat.MLJ_BUNDLE && source.manifest().flatMap(m -> m.file("saved_model")).isPresent());
     }
 
@@ -79,6 +83,13 @@ public final class SavedModelBackend implements Backend {
      */
     @Override
     public Model load(ModelSource source, LoadOptions options) {
+        if (source.format() == ModelFormat.GRAPH_DEF) {
+            return FrozenGraphLoader.load(source, options, config(options));
+        }
+        if (options.property(OUTPUTS_PROPERTY).isPresent()) {
+            throw new ModelLoadException("LoadOptions property " + OUTPUTS_PROPERTY + " names the outputs of a frozen GraphDef; "
+                    + source.path() + " is a " + source.format().description() + ", whose signatures name their outputs");
+        }
         Path directory = savedModelDirectory(source);
         List<String> tags = options.tags().isEmpty() ? List.of(SavedModelBundle.DEFAULT_TAG) : options.tags();
         long start = System.nanoTime();

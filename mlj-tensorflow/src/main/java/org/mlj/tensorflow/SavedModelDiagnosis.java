@@ -22,6 +22,7 @@ import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
@@ -115,12 +116,16 @@ final class SavedModelDiagnosis {
         return builder.build();
     }
 
-    /** Op types the graph or its functions use that are neither registered in this runtime nor functions of the graph. */
     private static List<String> unknownOps(MetaGraphDef metaGraph) {
+        return unknownOps(metaGraph.getGraphDef());
+    }
+
+    /** Op types the graph or its functions use that are neither registered in this runtime nor functions of the graph. */
+    static List<String> unknownOps(GraphDef graph) {
         Set<String> known = TensorFlow.registeredOpList().getOpList().stream().map(OpDef::getName).collect(Collectors.toCollection(HashSet::new));
-        List<FunctionDef> functions = metaGraph.getGraphDef().getLibrary().getFunctionList();
+        List<FunctionDef> functions = graph.getLibrary().getFunctionList();
         functions.forEach(function -> known.add(function.getSignature().getName()));
-        return Stream.concat(metaGraph.getGraphDef().getNodeList().stream(), functions.stream().flatMap(f -> f.getNodeDefList().stream()))
+        return Stream.concat(graph.getNodeList().stream(), functions.stream().flatMap(f -> f.getNodeDefList().stream()))
                 .map(NodeDef::getOp)
                 .filter(op -> !known.contains(op))
                 .collect(Collectors.toCollection(TreeSet::new))
