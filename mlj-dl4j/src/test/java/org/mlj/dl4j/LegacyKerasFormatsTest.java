@@ -16,6 +16,7 @@ import org.mlj.api.Model;
 import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.Models;
+import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.testing.LegacyFixtures;
 import org.mlj.api.testing.LegacyFixtures.Fixture;
 import org.mlj.api.testing.TensorAssertions;
@@ -122,5 +123,16 @@ class LegacyKerasFormatsTest {
         Files.copy(LegacyFixtures.get("keras1_json").model().resolve("weights.h5"), dir.resolve("weights.h5"));
         assertThatThrownBy(() -> Models.load(dir)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("weights.h5 has no weights for layer 'conv'");
+    }
+
+    @Test
+    void unsupportedLayersInAnArchitectureJsonAreNamedBeforeNativeCode() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("gru"));
+        Files.writeString(dir.resolve("model.json"), "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", "
+                + "\"layers\": [{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 6, 4], \"name\": \"x\"}}, "
+                + "{\"class_name\": \"GRU\", \"config\": {\"name\": \"my_gru\", \"units\": 8}}]}}");
+        Files.copy(LegacyFixtures.get("keras3_json").model().resolve("model.weights.h5"), dir.resolve("model.weights.h5"));
+        assertThatThrownBy(() -> Models.load(dir, LoadOptions.builder().backend("dl4j").build()))
+                .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("my_gru").hasMessageContaining("GRU");
     }
 }

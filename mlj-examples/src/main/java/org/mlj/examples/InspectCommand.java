@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
         description = {"Shows what a model is, like saved_model_cli show --all: format, chosen",
                 "backend, signatures with ordered inputs and outputs, layers, backend",
                 "details and, for a bundle, its manifest (versions, labels, preprocessing,",
-                "metrics). Reads SavedModel directories, .keras and .h5 files and bundles.",
+                "metrics). Reads SavedModel directories, .keras and .h5 files, Keras",
+                "architecture .json files (--weights), frozen GraphDef .pb files (--outputs)",
+                "and bundles.",
                 ""})
 final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -40,7 +42,10 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     BackendOption backend;
 
-    @Parameters(paramLabel = "PATH", description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
+    @Mixin
+    LegacyFormatOptions legacy;
+
+    @Parameters(paramLabel = "PATH", description = "SavedModel directory, .keras, .h5, Keras architecture .json or frozen GraphDef .pb file, or mlj bundle directory.")
     Path path;
 
     private final ModelLoader loader;
@@ -56,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
         ModelSource source = ModelSource.of(path);
         String capable = loader.backends().stream().filter(b -> b.canLoad(source)).map(Backend::name)
                 .collect(Collectors.joining(", "));
-        try (Model model = loader.load(path, backend.loadOptions().build())) {
+        try (Model model = loader.load(path, legacy.applyTo(backend.loadOptions()).build())) {
             new TextTable()
                     .row("Model:", model.source())
                     .row("Format:", model.format().description())
