@@ -34,9 +34,10 @@ def write_all(out_dir):
     writers = {
         "keras3_json": write_keras3_json, "keras2_json": write_keras2_json,
         "keras1_json": write_keras1_json, "keras1_h5": write_keras1_h5,
+        "keras1_cnn_h5": write_keras1_cnn_h5,
         "tf_keras2_sequential": write_tf_keras2_sequential,
         "tf_keras2_functional": write_tf_keras2_functional,
-        "frozen_graph": write_frozen_graph,
+        "frozen_graph": write_frozen_graph, "frozen_learning_phase": write_frozen_learning_phase,
         "tf1_no_variables": write_tf1_no_variables, "tf1_strings": write_tf1_strings,
         "tf1_keep_prob": write_tf1_keep_prob, "tf1_empty_method": write_tf1_empty_method,
         "tf1_main_op": write_tf1_main_op, "tf1_legacy_init_op": write_tf1_legacy_init_op,
@@ -89,6 +90,18 @@ def _cnn(name):
     x = keras.layers.Flatten(name="flatten")(x)
     probs = keras.layers.Dense(3, activation="softmax", name="probs")(x)
     model = keras.Model(image, probs, name=name)
+    _perturb_biases(model)
+    return model
+
+
+def _sequential_cnn(name):
+    """Sequential [?, 8, 8, 1] -> Conv2D 4 3x3 relu `conv` -> MaxPooling2D 2 `pool` -> Flatten -> Dense 3 softmax `probs`."""
+    keras.utils.set_random_seed(SEED)
+    model = keras.Sequential([keras.Input((8, 8, 1), name="conv_input"),
+                              keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
+                              keras.layers.MaxPooling2D(2, name="pool"),
+                              keras.layers.Flatten(name="flatten"),
+                              keras.layers.Dense(3, activation="softmax", name="probs")], name=name)
     _perturb_biases(model)
     return model
 
@@ -205,6 +218,23 @@ def write_keras1_json(out_dir):
                   description="Keras 1.2.2 model.json + weights.h5 in one folder")
 
 
+def write_keras1_cnn_h5(out_dir):
+    """Keras 1.2.2 model.save of a Sequential CNN: Convolution2D (nb_filter, nb_row, nb_col,
+    border_mode, subsample, dim_ordering "tf"), MaxPooling2D, Flatten, Dense."""
+    model = _sequential_cnn("keras1_cnn")
+    with h5py.File(out_dir / "model.h5", "w") as f:
+        config = _keras1_model_json(model)
+        f.attrs["keras_version"] = np.bytes_("1.2.2")
+        f.attrs["backend"] = np.bytes_("tensorflow")
+        f.attrs["model_config"] = np.bytes_(json.dumps({"class_name": config["class_name"],
+                                                        "config": config["config"]}))
+        _write_keras1_weights(f.create_group("model_weights"), model)
+    x = _inputs((4, 8, 8, 1))
+    _save_reference(out_dir, {"conv_input": x, "probs": _predict(model, x)})
+    return _entry("model.h5", "dl4j", ["conv_input"], ["probs"],
+                  description="Keras 1.2.2 model.save .h5 of a CNN (Convolution2D, dim_ordering tf)")
+
+
 def write_keras1_h5(out_dir):
     """Keras 1.2.2 model.save: root attributes keras_version, backend, model_config (Keras 1
     Sequential config), group model_weights with the Keras 1 weight layout."""
@@ -306,18 +336,38 @@ def _write_keras2_model(f, config, model, keras_version):
 
 # Keras 1 ---------------------------------------------------------------------------------------
 
+_KERAS1_COMMON = {"W_regularizer": None, "b_regularizer": None, "activity_regularizer": None,
+                  "W_constraint": None, "b_constraint": None, "bias": True}
+
+
+def _keras1_layer(layer):
+    """A Keras 3 layer's config as Keras 1.2.2 wrote it (Dense, Conv2D, MaxPooling2D, Flatten)."""
+    config = layer.get_config()
+    base = {"name": layer.name, "trainable": True}
+    if isinstance(layer, keras.layers.Dense):
+        return "Dense", {**base, "output_dim": layer.units, "input_dim": layer.get_weights()[0].shape[0],
+                         "activation": config["activation"], "init": "glorot_uniform", **_KERAS1_COMMON}
+    if isinstance(layer, keras.layers.Conv2D):
+        return "Convolution2D", {**base, "nb_filter": layer.filters, "nb_row": layer.kernel_size[0],
+                                 "nb_col": layer.kernel_size[1], "activation": config["activation"],
+                                 "init": "glorot_uniform", "border_mode": layer.padding,
+                                 "subsample": list(layer.strides), "dim_ordering": "tf", **_KERAS1_COMMON}
+    if isinstance(layer, keras.layers.MaxPooling2D):
+        return "MaxPooling2D", {**base, "pool_size": list(layer.pool_size), "strides": list(layer.strides),
+                                "border_mode": layer.padding, "dim_ordering": "tf"}
+    if isinstance(layer, keras.layers.Flatten):
+        return "Flatten", base
+    raise ValueError(f"no Keras 1 form for {layer.__class__.__name__}")
+
+
 def _keras1_model_json(model):
     layers = []
     for i, layer in enumerate(model.layers):
-        config = {"name": layer.name, "trainable": True, "output_dim": layer.units,
-                  "input_dim": layer.get_weights()[0].shape[0],
-                  "activation": layer.get_config()["activation"], "init": "glorot_uniform",
-                  "W_regularizer": None, "b_regularizer": None, "activity_regularizer": None,
-                  "W_constraint": None, "b_constraint": None, "bias": True}
+        class_name, config = _keras1_layer(layer)
         if i == 0:
-            config["batch_input_shape"] = [None, config["input_dim"]]
+            config["batch_input_shape"] = [None, *model.inputs[0].shape[1:]]
             config["input_dtype"] = "float32"
-        layers.append({"class_name": "Dense", "config": config})
+        layers.append({"class_name": class_name, "config": config})
     return {"class_name": "Sequential", "config": layers, "keras_version": "1.2.2"}
 
 
@@ -365,11 +415,35 @@ def write_frozen_graph(out_dir):
         frozen = V1.graph_util.convert_variables_to_constants(
             session, graph.as_graph_def(), ["probabilities"])
         values = session.run([logits, probabilities], {x: x_value})
-    (out_dir / "frozen_model.pb").write_bytes(frozen.SerializeToString())
+    (out_dir / "frozen_model.pb").write_bytes(frozen.SerializeToString(deterministic=True))
     _save_reference(out_dir, {"input": x_value, "logits": values[0], "probabilities": values[1]})
     return _entry("frozen_model.pb", "tensorflow", ["input"], ["logits", "probabilities"],
                   options={"tensorflow.outputs": "logits,probabilities"},
                   description="TF1 frozen GraphDef (convert_variables_to_constants)")
+
+
+def write_frozen_learning_phase(out_dir):
+    """A frozen graph as Keras 2 + TF1 froze it: `keras_learning_phase` is a PlaceholderWithDefault
+    (False) switching dropout on through tf.cond; input `input` float32 [?, 8], output `output`
+    float32 [?, 4]. Reference at the default (inference)."""
+    rng = np.random.default_rng(SEED + 1)
+    x_value = rng.random((4, 8), dtype=np.float32)
+    graph = tf.Graph()
+    with graph.as_default(), V1.Session(graph=graph) as session:
+        x = V1.placeholder(tf.float32, [None, 8], name="input")
+        phase = V1.placeholder_with_default(False, [], name="keras_learning_phase")
+        hidden = tf.nn.relu(_dense_graph(rng, x, [8, 16]))
+        hidden = tf.cond(phase, lambda: tf.nn.dropout(hidden, rate=0.5, seed=SEED), lambda: tf.identity(hidden))
+        output = tf.identity(_dense_graph(rng, hidden, [16, 4], prefix="out"), name="output")
+        session.run(V1.global_variables_initializer())
+        frozen = V1.graph_util.convert_variables_to_constants(session, graph.as_graph_def(), ["output"])
+        value = session.run(output, {x: x_value})
+        if np.allclose(value, session.run(output, {x: x_value, phase: True})):
+            raise AssertionError("frozen_learning_phase: the learning phase does not change the output")
+    (out_dir / "frozen_model.pb").write_bytes(frozen.SerializeToString(deterministic=True))
+    _save_reference(out_dir, {"input": x_value, "output": value})
+    return _entry("frozen_model.pb", "tensorflow", ["input"], ["output"],
+                  description="frozen graph with keras_learning_phase as PlaceholderWithDefault")
 
 
 def _save_tf1(out_dir, session, signature, **kwargs):

@@ -55,7 +55,8 @@ class LegacyTensorFlowFormatsTest {
     void matchesPython(Fixture fixture) {
         try (Model model = Models.load(fixture.model(), fixture.loadOptions())) {
             assertThat(model.backend()).isEqualTo("tensorflow");
-            assertThat(model.signature().inputNames()).containsExactlyInAnyOrderElementsOf(fixture.inputs().keySet());
+            assertThat(model.signature().inputs().stream().filter(spec -> !spec.optional()).map(TensorSpec::name))
+                    .containsExactlyInAnyOrderElementsOf(fixture.inputs().keySet());
             Outputs outputs = model.predict(fixture.inputs());
             assertThat(outputs.names()).containsExactlyInAnyOrderElementsOf(fixture.outputs().keySet());
             fixture.outputs().forEach((name, expected) ->
@@ -65,7 +66,8 @@ class LegacyTensorFlowFormatsTest {
 
     @Test
     void fixturesCoverEveryTf1CornerCase() {
-        assertThat(fixtures()).extracting(Fixture::name).containsExactlyInAnyOrder("frozen_graph", "tf1_no_variables", "tf1_strings",
+        assertThat(fixtures()).extracting(Fixture::name).containsExactlyInAnyOrder("frozen_graph", "frozen_learning_phase",
+                "tf1_no_variables", "tf1_strings",
                 "tf1_keep_prob", "tf1_empty_method", "tf1_main_op", "tf1_legacy_init_op");
         assertThat(Files.exists(LegacyFixtures.get("tf1_no_variables").model().resolve("variables/variables.index"))).isFalse();
     }
@@ -99,6 +101,20 @@ class LegacyTensorFlowFormatsTest {
         LoadOptions badIndex = TF.toBuilder().property(SavedModelBackend.OUTPUTS_PROPERTY, "logits:3").build();
         assertThatThrownBy(() -> Models.load(fixture.model(), badIndex)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no tensor 'logits:3': node logits (Identity) has 1 outputs");
+    }
+
+    @Test
+    void frozenLearningPhaseWithADefaultIsOptionalAndKeepsItsDefault() {
+        Fixture fixture = LegacyFixtures.get("frozen_learning_phase");
+        try (Model model = Models.load(fixture.model(), TF)) {
+            assertThat(model.signature().inputs()).containsExactly(TensorSpec.of("input", DType.FLOAT32, Shape.of(-1, 8)),
+                    TensorSpec.of("keras_learning_phase", DType.BOOL, Shape.scalar()).asOptional());
+            Tensor input = fixture.inputs().get("input");
+            Tensor inference = model.predict(Map.of("input", input)).get("output");
+            TensorAssertions.assertClose(inference, fixture.outputs().get("output"), TOLERANCE, "default learning phase");
+            Tensor training = model.predict(Map.of("input", input, "keras_learning_phase", Tensor.scalar(true))).get("output");
+            assertThat(training).isNotEqualTo(inference);
+        }
     }
 
     @Test
