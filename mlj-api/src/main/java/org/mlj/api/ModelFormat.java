@@ -36,8 +36,10 @@ public enum ModelFormat {
      * separate file ({@code save_weights}: a Keras 1/2 {@code weights.h5} or a Keras 3
      * {@code .weights.h5}). Either the JSON file itself, whose weights file the backend is told (the
      * dl4j load option {@code dl4j.weights}), or a directory holding exactly one {@code *.json} file
-     * and exactly one weights file ({@code *.h5}, {@code *.hdf5}) and no {@code mlj.json} or
-     * {@code saved_model.pb}: see {@link #kerasArchitecture(Path)} and {@link #kerasWeights(Path)}.
+     * that is a Keras model config (other JSON files, such as an unzipped {@code .keras} file's
+     * {@code metadata.json}, are ignored) and exactly one weights file ({@code *.h5}, {@code *.hdf5}),
+     * and no {@code mlj.json} or {@code saved_model.pb}: see {@link #kerasArchitecture(Path)} and
+     * {@link #kerasWeights(Path)}.
      */
     KERAS_JSON("Keras architecture JSON (model.to_json()) with a weights file", "org.mlj:mlj-dl4j"),
     /** A TensorFlow 1 frozen graph: a binary {@code GraphDef} file ({@code frozen_model.pb}), variables folded into constants. */
@@ -90,7 +92,7 @@ public enum ModelFormat {
             if (Files.isRegularFile(path.resolve(SAVED_MODEL_FILE)) || Files.isRegularFile(path.resolve("saved_model.pbtxt"))) {
                 return SAVED_MODEL;
             }
-            List<Path> json = filesEndingWith(path, List.of(".json"));
+            List<Path> json = architectures(path);
             List<Path> weights = filesEndingWith(path, WEIGHTS_SUFFIXES);
             if (json.size() == 1 && weights.size() == 1) {
                 return KERAS_JSON;
@@ -132,7 +134,7 @@ public enum ModelFormat {
 
     /**
      * The architecture JSON of a {@link #KERAS_JSON} path: the path itself if it is a file, else the
-     * directory's only {@code *.json} file.
+     * directory's only {@code *.json} file that is a Keras model config.
      *
      * @throws ModelLoadException if a directory has not exactly one {@code *.json} file
      */
@@ -140,7 +142,7 @@ public enum ModelFormat {
         if (!Files.isDirectory(path)) {
             return path;
         }
-        List<Path> json = filesEndingWith(path, List.of(".json"));
+        List<Path> json = architectures(path);
         if (json.size() != 1) {
             throw new ModelLoadException("Directory " + path + " must hold exactly one Keras architecture *.json file, it has "
                     + names(json));
@@ -165,6 +167,17 @@ public enum ModelFormat {
                     + names(weights));
         }
         return Optional.of(weights.get(0));
+    }
+
+    /** The {@code *.json} files of a directory that are Keras model configs (an unzipped .keras also has metadata.json). */
+    private static List<Path> architectures(Path directory) {
+        return filesEndingWith(directory, List.of(".json")).stream().filter(file -> {
+            try {
+                return isKerasConfig(file);
+            } catch (ModelLoadException e) {
+                return false;
+            }
+        }).toList();
     }
 
     private static List<Path> filesEndingWith(Path directory, List<String> suffixes) {

@@ -90,6 +90,7 @@ class ModelFormatTest {
         Files.writeString(pair.resolve("model.json"), "{\"class_name\": \"Sequential\", \"config\": []}");
         Files.write(pair.resolve("model.weights.h5"), new byte[] {1});
         Files.writeString(pair.resolve("README.md"), "other files do not matter");
+        Files.writeString(pair.resolve("metadata.json"), "{\"keras_version\": \"3.15.1\"}");
         assertThat(ModelFormat.detect(pair)).isEqualTo(ModelFormat.KERAS_JSON);
         assertThat(ModelFormat.kerasArchitecture(pair)).isEqualTo(pair.resolve("model.json"));
         assertThat(ModelFormat.kerasWeights(pair)).contains(pair.resolve("model.weights.h5"));

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,8 @@ import org.mlj.api.Models;
 import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.testing.LegacyFixtures;
 import org.mlj.api.testing.LegacyFixtures.Fixture;
+import org.mlj.api.testing.ModelFixtures;
+import org.mlj.api.testing.ModelFixtures.ReferenceBatch;
 import org.mlj.api.testing.TensorAssertions;
 
 /**
@@ -134,5 +139,24 @@ class LegacyKerasFormatsTest {
         Files.copy(LegacyFixtures.get("keras3_json").model().resolve("model.weights.h5"), dir.resolve("model.weights.h5"));
         assertThatThrownBy(() -> Models.load(dir, LoadOptions.builder().backend("dl4j").build()))
                 .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("my_gru").hasMessageContaining("GRU");
+    }
+
+    @Test
+    void anUnzippedKerasFileIsAnArchitectureDirectory() throws IOException {
+        Path bundle = ModelFixtures.model("mnist_cnn");
+        Path dir = Files.createDirectories(tmp.resolve("unzipped"));
+        try (ZipFile zip = new ZipFile(bundle.resolve("model.keras").toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, dir.resolve(entry.getName()));
+                }
+            }
+        }
+        assertThat(dir.resolve("metadata.json")).exists();
+        ReferenceBatch batch = ModelFixtures.references(bundle).get(0);
+        try (Model model = Models.load(dir, LoadOptions.builder().backend("dl4j").build())) {
+            assertThat(model.format()).isEqualTo(ModelFormat.KERAS_JSON);
+            TensorAssertions.assertOutputsClose(model.predict(batch.inputs()), batch.outputs(), TOLERANCE, "unzipped mnist_cnn");
+        }
     }
 }
