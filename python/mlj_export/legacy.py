@@ -36,7 +36,7 @@ def write_all(out_dir):
         "keras1_json": write_keras1_json, "keras1_h5": write_keras1_h5,
         "keras1_cnn_h5": write_keras1_cnn_h5,
         "tf_keras2_sequential": write_tf_keras2_sequential,
-        "tf_keras2_functional": write_tf_keras2_functional,
+        "tf_keras2_functional": write_tf_keras2_functional, "tf_keras2_lstm": write_tf_keras2_lstm,
         "frozen_graph": write_frozen_graph, "frozen_learning_phase": write_frozen_learning_phase,
         "tf1_no_variables": write_tf1_no_variables, "tf1_strings": write_tf1_strings,
         "tf1_keep_prob": write_tf1_keep_prob, "tf1_empty_method": write_tf1_empty_method,
@@ -204,6 +204,36 @@ def write_tf_keras2_functional(out_dir):
                   description="tf.keras 2.11 functional .h5 (InputLayer, two branches, Concatenate)")
 
 
+def write_tf_keras2_lstm(out_dir):
+    """tf.keras 2.x model.save(.h5) of a Sequential text model with explicit InputLayer (int32):
+    Embedding -> Bidirectional(LSTM, return_sequences) -> LSTM -> BatchNormalization (non-trivial
+    moving statistics) -> Dense softmax; weight names as TF 2 wrote them
+    (`bidirectional/forward_lstm/lstm_cell/kernel:0`, `batch_normalization/moving_mean:0`)."""
+    keras.utils.set_random_seed(SEED)
+    model = keras.Sequential([keras.Input((10,), dtype="int32", name="tokens"),
+                              keras.layers.Embedding(50, 8, name="embedding"),
+                              keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True),
+                                                         name="bidirectional"),
+                              keras.layers.LSTM(5, name="lstm"),
+                              keras.layers.BatchNormalization(name="batch_normalization"),
+                              keras.layers.Dense(2, activation="softmax", name="dense")], name="sequential")
+    rng = np.random.default_rng(SEED)
+    norm = model.get_layer("batch_normalization")
+    norm.set_weights([rng.uniform(0.5, 1.5, 5), rng.normal(0, 0.3, 5), rng.normal(0, 0.2, 5),
+                      rng.uniform(0.2, 2.0, 5)])
+    _perturb_biases(model)
+    layers = [_keras2_input_layer(model.inputs[0], "tokens", dtype="int32")]
+    layers += [{"class_name": layer.__class__.__name__, "config": _keras2_layer_config(layer)}
+               for layer in model.layers]
+    config = {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}}
+    with h5py.File(out_dir / "model.h5", "w") as f:
+        _write_keras2_model(f, config, model, "2.13.1")
+    x = np.random.default_rng(SEED).integers(1, 50, (4, 10)).astype(np.int32)
+    _save_reference(out_dir, {"tokens": x, "dense": _predict(model, x)})
+    return _entry("model.h5", "dl4j", ["tokens"], ["dense"],
+                  description="tf.keras 2.13 .h5: Embedding, Bidirectional LSTM, LSTM, BatchNormalization")
+
+
 def write_keras1_json(out_dir):
     """Keras 1.2.2: model.json (Sequential config as a list of layers; Dense with output_dim,
     input_dim, init, W_regularizer, ...) and weights.h5 as Keras 1 save_weights wrote it, with
@@ -269,15 +299,21 @@ def _keras2_value(value):
     return value
 
 
+def _without_build_config(value):
+    if isinstance(value, dict):
+        return {k: _without_build_config(v) for k, v in value.items() if k != "build_config"}
+    if isinstance(value, list):
+        return [_without_build_config(v) for v in value]
+    return value
+
+
 def _keras2_layer_config(layer):
-    config = _keras2_value(layer.get_config())
-    config.pop("build_config", None)
-    return config
+    return _without_build_config(_keras2_value(layer.get_config()))
 
 
-def _keras2_input_layer(tensor, name):
+def _keras2_input_layer(tensor, name, dtype="float32"):
     return {"class_name": "InputLayer", "config": {
-        "batch_input_shape": [None, *tensor.shape[1:]], "dtype": "float32", "sparse": False,
+        "batch_input_shape": [None, *tensor.shape[1:]], "dtype": dtype, "sparse": False,
         "ragged": False, "name": name}}
 
 
@@ -305,11 +341,13 @@ def _keras2_model_json(model, keras_version):
     return result
 
 
-def _weight_names(layer, style):
-    names = {2: ["kernel", "bias"]}[len(layer.get_weights())] if layer.get_weights() else []
+def _weight_names(model, layer, style):
+    """Keras 1 names (`dense_1_W:0`) or tf.keras 2 names: the variable path without the model's
+    name, plus `:0` (`conv/kernel:0`, `lstm/lstm_cell/kernel:0`)."""
     if style == "keras1":
-        return [f"{layer.name}_{'W' if n == 'kernel' else 'b'}:0" for n in names]
-    return [f"{layer.name}/{n}:0" for n in names]
+        names = {2: ["W", "b"]}[len(layer.get_weights())] if layer.get_weights() else []
+        return [f"{layer.name}_{n}:0" for n in names]
+    return [w.path.removeprefix(f"{model.name}/") + ":0" for w in layer.weights]
 
 
 def _write_keras2_weights(group, model, keras_version):
@@ -320,7 +358,7 @@ def _write_keras2_weights(group, model, keras_version):
     group.attrs["keras_version"] = np.bytes_(keras_version)
     for layer in layers:
         layer_group = group.create_group(layer.name)
-        names = _weight_names(layer, "keras2")
+        names = _weight_names(model, layer, "keras2")
         layer_group.attrs["weight_names"] = np.array([np.bytes_(n) for n in names])
         for name, value in zip(names, layer.get_weights()):
             layer_group.create_dataset(name, data=value)
@@ -377,7 +415,7 @@ def _write_keras1_weights(group, model):
     group.attrs["keras_version"] = np.bytes_("1.2.2")
     for layer in model.layers:
         layer_group = group.create_group(layer.name)
-        names = _weight_names(layer, "keras1")
+        names = _weight_names(model, layer, "keras1")
         layer_group.attrs["weight_names"] = np.array([np.bytes_(n) for n in names])
         for name, value in zip(names, layer.get_weights()):
             layer_group.create_dataset(name, data=value)

@@ -65,6 +65,15 @@ def test_tf_keras2_sequential_has_an_explicit_input_layer(legacy_dir):
     assert [layer["class_name"] for layer in config["config"]["layers"]] == ["InputLayer", "Dense", "Dense"]
 
 
+def test_tf_keras2_lstm_uses_tf2_weight_names(legacy_dir):
+    with h5py.File(legacy_dir / "tf_keras2_lstm" / "model.h5") as f:
+        names = f["model_weights/bidirectional"].attrs["weight_names"].tolist()
+        assert names[0] == b"bidirectional/forward_lstm/lstm_cell/kernel:0"
+        assert f["model_weights/bidirectional/bidirectional/backward_lstm/lstm_cell/bias:0"].shape == (16,)
+        assert f["model_weights/batch_normalization"].attrs["weight_names"].tolist()[2] == \
+            b"batch_normalization/moving_mean:0"
+
+
 def test_frozen_graph_has_no_variables_and_reproduces_its_references(legacy_dir):
     folder = legacy_dir / "frozen_graph"
     graph_def = tf.compat.v1.GraphDef.FromString((folder / "frozen_model.pb").read_bytes())

@@ -55,7 +55,7 @@ class LegacyKerasFormatsTest {
     @Test
     void fixturesCoverEveryKerasVersionAndBothJsonRoutes() {
         assertThat(fixtures()).extracting(Fixture::name).contains("keras1_json", "keras1_h5", "keras1_cnn_h5", "keras2_json", "keras3_json",
-                "tf_keras2_sequential", "tf_keras2_functional");
+                "tf_keras2_sequential", "tf_keras2_functional", "tf_keras2_lstm");
         assertThat(ModelFormat.detect(LegacyFixtures.get("keras3_json").model())).isEqualTo(ModelFormat.KERAS_JSON);
         assertThat(ModelFormat.detect(LegacyFixtures.get("keras2_json").model())).isEqualTo(ModelFormat.KERAS_JSON);
     }
