@@ -81,6 +81,45 @@ final class FrozenGraphLoader {
         graphDef.getNodeList().forEach(node -> nodes.put(node.getName(), node));
         refuseUnrunnable(file, graphDef);
         Optional<String> requested = options.property(OUTPUTS_PROPERTY).map(String::trim).filter(value -> !value.isEmpty());
+        List<String> outputNames = outputNames(file, graphDef, nodes, requested);
+        List<NodeDef> placeholders = placeholders(file, nodes, outputNames);
+
+        Graph graph = new Graph();
+        try {
+            try {
+                graph.importGraphDef(graphDef);
+            } catch (IllegalArgumentException e) {
+                throw new ModelLoadException("TensorFlow " + TensorFlow.version() + " cannot import frozen graph " + file + ": " + e.getMessage(), e);
+            }
+            BoundSignature signature = bind(file, graph, placeholders, outputNames);
+            List<TensorSpec> outputs = signature.signature().outputs();
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("graph_def", file.toString());
+            details.put("nodes", Integer.toString(graphDef.getNodeCount()));
+            details.put("outputs", String.join(",", outputs.stream().map(TensorSpec::name).toList())
+                    + (requested.isPresent() ? " (" + OUTPUTS_PROPERTY + ")" : " (the graph's sinks)"));
+            Session session = config == null ? new Session(graph) : new Session(graph, config);
+            TensorFlowModel model;
+            try {
+                model = TensorFlowModel.ofGraph(source, () -> {
+                    session.close();
+                    graph.close();
+                }, session, signature, details);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            LOG.info("Loaded frozen graph {} with TensorFlow {} in {} ms: {}", file, TensorFlow.version(),
+                    (System.nanoTime() - start) / 1_000_000, model.signature());
+            return model;
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** The outputs asked for, each checked to name a node, else the graph's sinks. */
+    private static List<String> outputNames(Path file, GraphDef graphDef, Map<String, NodeDef> nodes, Optional<String> requested) {
         List<String> outputNames = requested.map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElseGet(() -> sinks(graphDef, nodes));
         if (outputNames.isEmpty()) {
@@ -93,53 +132,32 @@ final class FrozenGraphLoader {
                         + requested.orElse("") + "); its sinks are " + sinks(graphDef, nodes));
             }
         }
-        List<NodeDef> placeholders = placeholders(file, nodes, outputNames);
+        return outputNames;
+    }
 
-        Graph graph = new Graph();
-        try {
-            try {
-                graph.importGraphDef(graphDef);
-            } catch (IllegalArgumentException e) {
-                throw new ModelLoadException("TensorFlow " + TensorFlow.version() + " cannot import frozen graph " + file + ": " + e.getMessage(), e);
-            }
-            List<TensorSpec> inputs = new ArrayList<>();
-            List<Output<?>> feeds = new ArrayList<>();
-            for (NodeDef node : placeholders) {
-                TensorSpec spec = TensorSpec.of(node.getName(), dtype(node).orElseThrow(), shape(node));
-                boolean optional = node.getOp().equals("PlaceholderWithDefault")
-                        || (spec.dtype() == DType.BOOL && node.getName().equals(SignatureReader.LEARNING_PHASE));
-                inputs.add(optional ? spec.asOptional() : spec);
-                feeds.add(graph.outputOrThrow(node.getName()));
-            }
-            List<TensorSpec> outputs = new ArrayList<>();
-            Map<String, Output<?>> fetches = new LinkedHashMap<>();
-            for (String name : outputNames) {
-                Output<?> tensor = output(file, graph, name);
-                String key = name.endsWith(":0") ? name.substring(0, name.length() - 2) : name;
-                DType dtype = TensorConversion.dtype(tensor.dataType()).orElseThrow(() -> new UnsupportedModelException("Frozen graph "
-                        + file + ": output '" + key + "' is of type " + tensor.dataType()
-                        + " (mlj carries float32, float64, int32, int64, bool, uint8 and string)"));
-                outputs.add(TensorSpec.of(key, dtype, shape(tensor.shape())));
-                fetches.put(key, tensor);
-            }
-            BoundSignature signature = new BoundSignature(new Signature("serving_default", inputs, outputs), feeds, fetches);
-            Session session = config == null ? new Session(graph) : new Session(graph, config);
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("graph_def", file.toString());
-            details.put("nodes", Integer.toString(graphDef.getNodeCount()));
-            details.put("outputs", String.join(",", outputs.stream().map(TensorSpec::name).toList())
-                    + (requested.isPresent() ? " (" + OUTPUTS_PROPERTY + ")" : " (the graph's sinks)"));
-            TensorFlowModel model = TensorFlowModel.ofGraph(source, () -> {
-                session.close();
-                graph.close();
-            }, session, signature, details);
-            LOG.info("Loaded frozen graph {} with TensorFlow {} in {} ms: {}", file, TensorFlow.version(),
-                    (System.nanoTime() - start) / 1_000_000, model.signature());
-            return model;
-        } catch (RuntimeException e) {
-            graph.close();
-            throw e;
+    /** The signature: placeholders as inputs, the named tensors as outputs, bound to the imported graph. */
+    private static BoundSignature bind(Path file, Graph graph, List<NodeDef> placeholders, List<String> outputNames) {
+        List<TensorSpec> inputs = new ArrayList<>();
+        List<Output<?>> feeds = new ArrayList<>();
+        for (NodeDef node : placeholders) {
+            TensorSpec spec = TensorSpec.of(node.getName(), dtype(node).orElseThrow(), shape(node));
+            boolean optional = node.getOp().equals("PlaceholderWithDefault")
+                    || (spec.dtype() == DType.BOOL && node.getName().equals(SignatureReader.LEARNING_PHASE));
+            inputs.add(optional ? spec.asOptional() : spec);
+            feeds.add(graph.outputOrThrow(node.getName()));
         }
+        List<TensorSpec> outputs = new ArrayList<>();
+        Map<String, Output<?>> fetches = new LinkedHashMap<>();
+        for (String name : outputNames) {
+            Output<?> tensor = output(file, graph, name);
+            String key = name.endsWith(":0") ? name.substring(0, name.length() - 2) : name;
+            DType dtype = TensorConversion.dtype(tensor.dataType()).orElseThrow(() -> new UnsupportedModelException("Frozen graph "
+                    + file + ": output '" + key + "' is of type " + tensor.dataType()
+                    + " (mlj carries float32, float64, int32, int64, bool, uint8 and string)"));
+            outputs.add(TensorSpec.of(key, dtype, shape(tensor.shape())));
+            fetches.put(key, tensor);
+        }
+        return new BoundSignature(new Signature("serving_default", inputs, outputs), feeds, fetches);
     }
 
     private static GraphDef read(Path file) {
