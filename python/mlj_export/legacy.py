@@ -218,6 +218,11 @@ def write_tf_keras2_lstm(out_dir):
                               keras.layers.BatchNormalization(name="batch_normalization"),
                               keras.layers.Dense(2, activation="softmax", name="dense")], name="sequential")
     rng = np.random.default_rng(SEED)
+    # Larger weights than the initialisers give, so that the output depends strongly on every token
+    # and a wrongly read recurrent weight shows.
+    for name in ("embedding", "bidirectional", "lstm"):
+        layer = model.get_layer(name)
+        layer.set_weights([w * 3 for w in layer.get_weights()])
     norm = model.get_layer("batch_normalization")
     norm.set_weights([rng.uniform(0.5, 1.5, 5), rng.normal(0, 0.3, 5), rng.normal(0, 0.2, 5),
                       rng.uniform(0.2, 2.0, 5)])
@@ -462,11 +467,13 @@ def write_frozen_graph(out_dir):
 
 def write_frozen_learning_phase(out_dir):
     """A frozen graph as Keras 2 + TF1 froze it: `keras_learning_phase` is a PlaceholderWithDefault
-    (False) switching dropout on through tf.cond; input `input` float32 [?, 8], output `output`
+    (False) switching dropout on through a TF1 tf.cond (Switch/Merge); input `input` float32 [?, 8], output `output`
     float32 [?, 4]. Reference at the default (inference)."""
     rng = np.random.default_rng(SEED + 1)
     x_value = rng.random((4, 8), dtype=np.float32)
     graph = tf.Graph()
+    v2_control_flow = V1.control_flow_v2_enabled()
+    V1.disable_control_flow_v2()  # tf.cond as TF1 built it: Switch/Merge nodes, no function library
     with graph.as_default(), V1.Session(graph=graph) as session:
         x = V1.placeholder(tf.float32, [None, 8], name="input")
         phase = V1.placeholder_with_default(False, [], name="keras_learning_phase")
@@ -478,6 +485,8 @@ def write_frozen_learning_phase(out_dir):
         value = session.run(output, {x: x_value})
         if np.allclose(value, session.run(output, {x: x_value, phase: True})):
             raise AssertionError("frozen_learning_phase: the learning phase does not change the output")
+    if v2_control_flow:
+        V1.enable_control_flow_v2()
     (out_dir / "frozen_model.pb").write_bytes(frozen.SerializeToString(deterministic=True))
     _save_reference(out_dir, {"input": x_value, "output": value})
     return _entry("frozen_model.pb", "tensorflow", ["input"], ["output"],
