@@ -158,6 +158,22 @@ class RunCommandTest {
         }
     }
 
+    @Test
+    void legacyFormatMistakesAreOneLineErrors() {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph");
+        Cli.Result unknown = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--outputs", "scores",
+                "--inputs", "input=" + frozen.resolve("reference/input.npy"), "--outdir", dir.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("Error: Frozen graph ").contains("has no node 'scores'", "its sinks are [probabilities]")
+                .hasLineCount(1);
+
+        Path json = ModelFixtures.model("legacy/keras2_json").resolve("topology.json");
+        Cli.Result noWeights = Cli.run("run", "--model", json.toString(), "--inputs", "image=" + frozen.resolve("reference/input.npy"),
+                "--outdir", dir.toString());
+        assertThat(noWeights.exitCode()).isEqualTo(1);
+        assertThat(noWeights.err()).contains("Keras architecture JSON without its weights", "--weights PATH").hasLineCount(1);
+    }
+
     private Cli.Result runCnn(String inputs) {
         return Cli.run("run", "--model", CNN.toString(), "--inputs", inputs, "--outdir", dir.toString());
     }
