@@ -41,6 +41,7 @@ def write_all(out_dir):
         "tf1_no_variables": write_tf1_no_variables, "tf1_strings": write_tf1_strings,
         "tf1_keep_prob": write_tf1_keep_prob, "tf1_empty_method": write_tf1_empty_method,
         "tf1_main_op": write_tf1_main_op, "tf1_legacy_init_op": write_tf1_legacy_init_op,
+        "tf1_classify": write_tf1_classify,
     }
     index = {}
     for name, write in writers.items():
@@ -610,3 +611,33 @@ def write_tf1_legacy_init_op(out_dir):
     _save_reference(out_dir, {"x": x_value, "y": x_value + 5})
     return _entry("saved_model", "tensorflow", ["x"], ["y"],
                   description="legacy_init_op runs after the restore")
+
+
+def write_tf1_classify(out_dir):
+    """An Estimator-style export: signature serving_default with method tensorflow/serving/classify
+    (classification_signature_def), input `inputs` = serialized tf.Example protos (string [?]) with
+    a float feature `x` of length 4, outputs `classes` (string [?, 3]) and `scores` (float32 [?, 3])."""
+    rng = np.random.default_rng(SEED)
+    x_value = rng.random((3, 4), dtype=np.float32)
+    examples = np.array([tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=row))})).SerializeToString()
+        for row in x_value], dtype=object)
+    if any(example.endswith(b"\0") for example in examples):
+        raise AssertionError("tf1_classify: a serialized example ends with NUL, which .npy |S drops")
+    graph = tf.Graph()
+    with graph.as_default(), V1.Session(graph=graph) as session:
+        serialized = V1.placeholder(tf.string, [None], name="input_example_tensor")
+        features = V1.parse_example(serialized, {"x": V1.FixedLenFeature([4], tf.float32)})
+        logits = _dense_graph(rng, features["x"], [4, 3])
+        scores = tf.nn.softmax(logits, name="scores")
+        classes = tf.tile(tf.constant([["cat", "dog", "emu"]]), [tf.shape(scores)[0], 1], name="classes")
+        session.run(V1.global_variables_initializer())
+        signature = V1.saved_model.classification_signature_def(serialized, classes, scores)
+        assert signature.method_name == "tensorflow/serving/classify"
+        _save_tf1(out_dir, session, signature)
+        values = session.run([classes, scores], {serialized: examples})
+    _save_reference(out_dir, {"inputs": np.array(list(examples), dtype=bytes),
+                              "classes": np.array([[c.decode() for c in row] for row in values[0]]),
+                              "scores": values[1]})
+    return _entry("saved_model", "tensorflow", ["inputs"], ["classes", "scores"],
+                  description="classify signature on serialized tf.Example strings")

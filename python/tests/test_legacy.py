@@ -88,7 +88,7 @@ def test_frozen_graph_has_no_variables_and_reproduces_its_references(legacy_dir)
 
 
 @pytest.mark.parametrize("name", ["tf1_no_variables", "tf1_strings", "tf1_keep_prob", "tf1_empty_method",
-                                  "tf1_main_op", "tf1_legacy_init_op"])
+                                  "tf1_main_op", "tf1_legacy_init_op", "tf1_classify"])
 def test_tf1_saved_models_reproduce_their_references(legacy_dir, name):
     entry = json.loads((legacy_dir / "index.json").read_text())[name]
     graph = tf.Graph()
@@ -100,7 +100,7 @@ def test_tf1_saved_models_reproduce_their_references(legacy_dir, name):
             got = session.run(signature.outputs[key].name, feeds)
             expected = npy.load(legacy_dir / path)
             if expected.dtype.kind == "U":
-                got = np.array([v.decode() for v in got])
+                got = np.vectorize(bytes.decode)(got)
             np.testing.assert_array_equal(got, expected)
     if name == "tf1_empty_method":
         assert signature.method_name == ""

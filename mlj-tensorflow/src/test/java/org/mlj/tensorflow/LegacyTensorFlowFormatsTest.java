@@ -68,7 +68,7 @@ class LegacyTensorFlowFormatsTest {
     void fixturesCoverEveryTf1CornerCase() {
         assertThat(fixtures()).extracting(Fixture::name).containsExactlyInAnyOrder("frozen_graph", "frozen_learning_phase",
                 "tf1_no_variables", "tf1_strings",
-                "tf1_keep_prob", "tf1_empty_method", "tf1_main_op", "tf1_legacy_init_op");
+                "tf1_keep_prob", "tf1_empty_method", "tf1_main_op", "tf1_legacy_init_op", "tf1_classify");
         assertThat(Files.exists(LegacyFixtures.get("tf1_no_variables").model().resolve("variables/variables.index"))).isFalse();
     }
 
@@ -155,6 +155,20 @@ class LegacyTensorFlowFormatsTest {
         try (Model model = Models.load(LegacyFixtures.get("tf1_legacy_init_op").model(), TF)) {
             assertThat(model.predict(Map.of("x", Tensor.ofFloats(new float[] {1, 2, 3}, 1, 3))).get("y").toFloatArray())
                     .containsExactly(6f, 7f, 8f);
+        }
+    }
+
+    @Test
+    void classifySignatureOnSerializedExamples() {
+        Fixture fixture = LegacyFixtures.get("tf1_classify");
+        try (Model model = Models.load(fixture.model(), TF)) {
+            assertThat(model.signature().inputs()).containsExactly(TensorSpec.of("inputs", DType.STRING, Shape.of(-1)));
+            assertThat(model.signature().outputs()).extracting(TensorSpec::name, TensorSpec::dtype)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("classes", DType.STRING),
+                            org.assertj.core.groups.Tuple.tuple("scores", DType.FLOAT32));
+            Tensor garbage = Tensor.ofByteStrings(new byte[][] {{(byte) 0xff, 0x01}}, 1);
+            assertThatThrownBy(() -> model.predict(Map.of("inputs", garbage))).isInstanceOf(org.mlj.api.InvalidInputException.class)
+                    .hasMessageContaining("TensorFlow rejected the inputs of signature 'serving_default'");
         }
     }
 
