@@ -34,7 +34,7 @@ def write_all(out_dir):
     writers = {
         "keras3_json": write_keras3_json, "keras2_json": write_keras2_json,
         "keras1_json": write_keras1_json, "keras1_h5": write_keras1_h5,
-        "keras1_cnn_h5": write_keras1_cnn_h5,
+        "keras1_cnn_h5": write_keras1_cnn_h5, "keras1_theano_cnn_h5": write_keras1_theano_cnn_h5,
         "tf_keras2_sequential": write_tf_keras2_sequential,
         "tf_keras2_functional": write_tf_keras2_functional, "tf_keras2_lstm": write_tf_keras2_lstm,
         "frozen_graph": write_frozen_graph, "frozen_learning_phase": write_frozen_learning_phase,
@@ -269,6 +269,42 @@ def write_keras1_cnn_h5(out_dir):
     _save_reference(out_dir, {"conv_input": x, "probs": _predict(model, x)})
     return _entry("model.h5", "dl4j", ["conv_input"], ["probs"],
                   description="Keras 1.2.2 model.save .h5 of a CNN (Convolution2D, dim_ordering tf)")
+
+
+def write_keras1_theano_cnn_h5(out_dir):
+    """Keras 1.2.2 model.save with the Theano backend and dim_ordering "th" (channels first), the
+    classic Keras 1 CNN: input `conv_input` [?, 1, 8, 8]; kernels stored (filters, channels, rows,
+    cols) and spatially flipped (Theano convolves, TensorFlow correlates); Flatten in (channel, row,
+    column) order. Same computation as keras1_cnn_h5's Keras 3 model on the transposed input."""
+    model = _sequential_cnn("keras1_theano_cnn")
+    config = _keras1_model_json(model)
+    for layer in config["config"]:
+        if "dim_ordering" in layer["config"]:
+            layer["config"]["dim_ordering"] = "th"
+    config["config"][0]["config"]["batch_input_shape"] = [None, 1, 8, 8]
+    kernel, bias = model.get_layer("conv").get_weights()
+    dense_kernel, dense_bias = model.get_layer("probs").get_weights()
+    weights = {
+        "conv": [kernel.transpose(3, 2, 0, 1)[:, :, ::-1, ::-1].copy(), bias],
+        "probs": [dense_kernel.reshape(3, 3, 4, 3).transpose(2, 0, 1, 3).reshape(36, 3), dense_bias]}
+    with h5py.File(out_dir / "model.h5", "w") as f:
+        f.attrs["keras_version"] = np.bytes_("1.2.2")
+        f.attrs["backend"] = np.bytes_("theano")
+        f.attrs["model_config"] = np.bytes_(json.dumps({"class_name": "Sequential", "config": config["config"]}))
+        group = f.create_group("model_weights")
+        group.attrs["layer_names"] = np.array([np.bytes_(layer.name) for layer in model.layers])
+        group.attrs["backend"] = np.bytes_("theano")
+        group.attrs["keras_version"] = np.bytes_("1.2.2")
+        for layer in model.layers:
+            layer_group = group.create_group(layer.name)
+            names = _weight_names(model, layer, "keras1")
+            layer_group.attrs["weight_names"] = np.array([np.bytes_(n.removesuffix(":0")) for n in names])
+            for name, value in zip(names, weights.get(layer.name, [])):
+                layer_group.create_dataset(name.removesuffix(":0"), data=value)
+    x = _inputs((4, 8, 8, 1))
+    _save_reference(out_dir, {"conv_input": x.transpose(0, 3, 1, 2).copy(), "probs": _predict(model, x)})
+    return _entry("model.h5", "dl4j", ["conv_input"], ["probs"],
+                  description="Keras 1.2.2 Theano-backend CNN (dim_ordering th, flipped kernels)")
 
 
 def write_keras1_h5(out_dir):

@@ -59,6 +59,27 @@ def test_keras1_files_use_keras1_names(legacy_dir):
         assert f["model_weights/dense_1"].attrs["weight_names"].tolist() == [b"dense_1_W:0", b"dense_1_b:0"]
 
 
+def test_keras1_theano_cnn_matches_its_keras3_twin(legacy_dir):
+    """The Theano file's weights, undone by hand (flip, transpose, flatten order), give the reference."""
+    folder = legacy_dir / "keras1_theano_cnn_h5"
+    with h5py.File(folder / "model.h5") as f:
+        assert f.attrs["backend"] == b"theano"
+        kernel = f["model_weights/conv/conv_W"][()]
+        bias = f["model_weights/conv/conv_b"][()]
+        dense = f["model_weights/probs/probs_W"][()]
+        dense_bias = f["model_weights/probs/probs_b"][()]
+    x = npy.load(folder / "reference" / "conv_input.npy")  # N, C, H, W
+    flipped = kernel[:, :, ::-1, ::-1]
+    conv = np.zeros((x.shape[0], 4, 6, 6), np.float32)
+    for i in range(6):
+        for j in range(6):
+            conv[:, :, i, j] = np.einsum("nchw,fchw->nf", x[:, :, i:i + 3, j:j + 3], flipped) + bias
+    pooled = np.maximum(conv, 0).reshape(x.shape[0], 4, 3, 2, 3, 2).max(axis=(3, 5))
+    logits = pooled.reshape(x.shape[0], -1) @ dense + dense_bias
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(npy.load(folder / "reference" / "probs.npy"), expected, atol=1e-6)
+
+
 def test_tf_keras2_sequential_has_an_explicit_input_layer(legacy_dir):
     with h5py.File(legacy_dir / "tf_keras2_sequential" / "model.h5") as f:
         config = json.loads(f.attrs["model_config"])

@@ -54,7 +54,7 @@ class LegacyKerasFormatsTest {
 
     @Test
     void fixturesCoverEveryKerasVersionAndBothJsonRoutes() {
-        assertThat(fixtures()).extracting(Fixture::name).contains("keras1_json", "keras1_h5", "keras1_cnn_h5", "keras2_json", "keras3_json",
+        assertThat(fixtures()).extracting(Fixture::name).contains("keras1_json", "keras1_h5", "keras1_cnn_h5", "keras1_theano_cnn_h5", "keras2_json", "keras3_json",
                 "tf_keras2_sequential", "tf_keras2_functional", "tf_keras2_lstm");
         assertThat(ModelFormat.detect(LegacyFixtures.get("keras3_json").model())).isEqualTo(ModelFormat.KERAS_JSON);
         assertThat(ModelFormat.detect(LegacyFixtures.get("keras2_json").model())).isEqualTo(ModelFormat.KERAS_JSON);
@@ -157,6 +157,15 @@ class LegacyKerasFormatsTest {
         try (Model model = Models.load(dir, LoadOptions.builder().backend("dl4j").build())) {
             assertThat(model.format()).isEqualTo(ModelFormat.KERAS_JSON);
             TensorAssertions.assertOutputsClose(model.predict(batch.inputs()), batch.outputs(), TOLERANCE, "unzipped mnist_cnn");
+        }
+    }
+
+    @Test
+    void keras1TheanoCnnTakesChannelsFirstInput() {
+        Fixture fixture = LegacyFixtures.get("keras1_theano_cnn_h5");
+        try (Model model = Models.load(fixture.model(), fixture.loadOptions())) {
+            assertThat(model.signature().inputs().get(0).shape()).isEqualTo(org.mlj.api.Shape.of(-1, 1, 8, 8));
+            assertThat(model.details()).containsEntry("keras.version", "1.2.2");
         }
     }
 }
