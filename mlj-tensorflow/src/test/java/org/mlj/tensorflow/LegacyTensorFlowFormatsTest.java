@@ -190,6 +190,19 @@ class LegacyTensorFlowFormatsTest {
     }
 
     @Test
+    void aGraphTensorFlowCannotImportIsALoadError() throws IOException {
+        Path dangling = write("dangling.pb", placeholder("x", DataType.DT_FLOAT),
+                NodeDef.newBuilder().setName("y").setOp("AddV2").addInput("x").addInput("missing").build());
+        assertThatThrownBy(() -> Models.load(dangling, TF)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("cannot import frozen graph " + dangling);
+        Path untyped = write("untyped.pb", placeholder("x", DataType.DT_FLOAT),
+                NodeDef.newBuilder().setName("y").setOp("Identity").addInput("x")
+                        .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_INT32).build()).build());
+        assertThatThrownBy(() -> Models.load(untyped, TF)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("cannot import frozen graph " + untyped);
+    }
+
+    @Test
     void corruptGraphDefIsALoadError() throws IOException {
         Path corrupt = Files.write(tmp.resolve("frozen_model.pb"), new byte[] {0x0a, 0x20, 0x0a, 0x01, 'x', 0x12, 0x7f, 1, 2});
         assertThatThrownBy(() -> Models.load(corrupt, TF)).isInstanceOf(ModelLoadException.class)
