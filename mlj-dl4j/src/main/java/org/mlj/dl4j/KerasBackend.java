@@ -133,8 +133,11 @@ public final class KerasBackend implements Backend {
         int poolSize = (int) positiveProperty(options, POOL_SIZE_PROPERTY, Runtime.getRuntime().availableProcessors());
         long started = System.nanoTime();
         Path file = source.format() == ModelFormat.KERAS_JSON ? ModelFormat.kerasArchitecture(source.path()) : modelFile(source, options);
-        KerasFile keras = source.format() == ModelFormat.KERAS_JSON ? KerasFile.readArchitecture(file, weightsFile(source, options))
-                : KerasFile.read(file, source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format());
+        KerasFile keras = switch (source.format()) {
+            case KERAS_JSON -> KerasFile.readArchitecture(file, weightsFile(source, options));
+            case MLJ_BUNDLE -> KerasFile.read(file, ModelFormat.detect(file));
+            default -> KerasFile.read(file, source.format());
+        };
         KerasGraph graph;
         try {
             graph = KerasConfigTranslator.translate(keras.config(), keras.kerasVersion(), keras.backend(), file.toString());
