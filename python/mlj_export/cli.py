@@ -65,6 +65,10 @@ def _parser():
     command.add_argument("--only", nargs="+", metavar="NAME", help="zoo models to write")
     command.set_defaults(run=_zoo)
 
+    command = commands.add_parser("legacy", help="write the legacy-format fixtures (Keras 1/2, TF1)")
+    command.add_argument("--out", type=Path, default=Path("models/legacy"), help="default: models/legacy")
+    command.set_defaults(run=_legacy)
+
     command = commands.add_parser("samples", help="write sample digits and reviews for the demo")
     command.add_argument("--out", type=Path, default=Path("samples"), help="default: samples")
     command.set_defaults(run=_samples)
@@ -125,6 +129,13 @@ def _zoo(args):
     from mlj_export import zoo
 
     for path in zoo.write_all(args.out, only=args.only):
+        print(f"wrote {path}")
+
+
+def _legacy(args):
+    from mlj_export import legacy
+
+    for path in legacy.write_all(args.out):
         print(f"wrote {path}")
 
 

@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * weights itself ({@link KerasWeightsReader}) from an in-memory copy of the file: no temporary file is
  * written and the user's file is only read.
  *
- * <p>Load options: {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM} and
+ * <p>Also loads a Keras 1, 2 or 3 architecture JSON ({@code model.to_json()}) with its weights file
+ * ({@code save_weights}: Keras 1/2 {@code weights.h5}, Keras 3 {@code .weights.h5}): the JSON file with
+ * the weights named by the load option {@link #WEIGHTS}, or a directory with one {@code *.json} and one
+ * {@code *.h5} ({@link ModelFormat#KERAS_JSON}).
+ *
+ * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM} and
  * {@link #DIRECT_DENSE} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
@@ -75,13 +80,16 @@ public final class Dl4jBackend implements Backend {
     /** Load option: {@code false} runs Dense layers through DL4J's layer instead of one direct gemm. */
     public static final BackendOption<Boolean> DIRECT_DENSE = BackendOption.bool("dl4j.directDense", true,
             "run Dense layers as one gemm, bias and activation; false: DL4J's own layer");
+    /** Load option: the weights file ({@code save_weights} output) of a Keras architecture JSON. */
+    public static final BackendOption<String> WEIGHTS = BackendOption.text("dl4j.weights",
+            "the weights file (save_weights: .h5 or .weights.h5) of a Keras architecture JSON; default: the one beside it");
     /** {@link Model#details()} key: whether the oneDNN convolution and pooling helpers engaged, and where. */
     public static final String ONEDNN_HELPERS_DETAIL = "dl4j.onednnHelpers";
     /** {@link Model#details()} key: whether LSTM layers run through the fused op, and which. */
     public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
-    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE);
+    private static final List<BackendOption<?>> OPTIONS = List.of(WEIGHTS, IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
@@ -109,7 +117,7 @@ public final class Dl4jBackend implements Backend {
 
     @Override
     public Set<ModelFormat> formats() {
-        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
+        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.KERAS_JSON, ModelFormat.MLJ_BUNDLE);
     }
 
     /** Keras files always; a bundle only if it has {@code model.keras} or {@code model.h5}. */
@@ -132,14 +140,14 @@ public final class Dl4jBackend implements Backend {
 
     @Override
     public Model load(ModelSource source, LoadOptions options) {
-        Path file = modelFile(source);
-        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
-        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
-            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
-        }
         Duration timeout = Duration.ofSeconds(IMPORT_TIMEOUT.get(options));
         long started = System.nanoTime();
-        KerasFile keras = KerasFile.read(file, format);
+        Path file = source.format() == ModelFormat.KERAS_JSON ? ModelFormat.kerasArchitecture(source.path()) : modelFile(source, options);
+        KerasFile keras = switch (source.format()) {
+            case KERAS_JSON -> KerasFile.readArchitecture(file, weightsFile(source, options));
+            case MLJ_BUNDLE -> KerasFile.read(file, ModelFormat.detect(file));
+            default -> KerasFile.read(file, source.format());
+        };
         KerasGraph graph;
         String signatureName;
         try {
@@ -157,7 +165,7 @@ public final class Dl4jBackend implements Backend {
         KerasGraphImporter.ImportedGraph imported = KerasGraphImporter.importGraph(graph, keras, timeout);
         try {
             afterImport.accept(imported.network());
-            Dl4jModel model = model(source, options, file, keras.kerasVersion(), graph, imported, signatureName);
+            Dl4jModel model = model(source, options, file, keras.description(), keras.kerasVersion(), graph, imported, signatureName);
             LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
             return model;
         } catch (RuntimeException | Error e) {
@@ -167,10 +175,14 @@ public final class Dl4jBackend implements Backend {
     }
 
     /** Wraps an imported network in a model with its signature, layers and fastest forward pass. */
-    private static Dl4jModel model(ModelSource source, LoadOptions options, Path file, String kerasVersion, KerasGraph graph,
+    private static Dl4jModel model(ModelSource source, LoadOptions options, Path file, String weightsDescription, String kerasVersion,
+                                   KerasGraph graph,
                                    KerasGraphImporter.ImportedGraph imported, String signatureName) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("dl4j.file", file.toString());
+        if (source.format() == ModelFormat.KERAS_JSON) {
+            details.put(WEIGHTS.key(), weightsDescription);
+        }
         details.put("keras.version", kerasVersion);
         details.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
         Map<String, InputType> types = imported.activationTypes();
@@ -211,12 +223,18 @@ public final class Dl4jBackend implements Backend {
         return name;
     }
 
-    private static Path modelFile(ModelSource source) {
-        if (source.format() != ModelFormat.MLJ_BUNDLE) {
-            return source.path();
+    private static Path modelFile(ModelSource source, LoadOptions options) {
+        if (options.option(WEIGHTS.key()).isPresent()) {
+            throw new ModelLoadException("Load option " + WEIGHTS.key() + " names the weights of a Keras architecture JSON; "
+                    + source.path() + " is a " + source.format().description() + ", which holds its own weights");
         }
-        return bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
+        Path file = source.format() != ModelFormat.MLJ_BUNDLE ? source.path() : bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
                 "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"));
+        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
+        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
+            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
+        }
+        return file;
     }
 
     /**
@@ -257,6 +275,15 @@ public final class Dl4jBackend implements Backend {
         details.put(FUSED_LSTM_DETAIL, fusedLstm);
         LOG.debug("oneDNN helpers: {}; fused LSTM: {}", helpers, fusedLstm);
         return forwardPass;
+    }
+
+    /** The weights of an architecture JSON: the {@link #WEIGHTS} option, else the directory's weights file. */
+    private static Path weightsFile(ModelSource source, LoadOptions options) {
+        return options.option(WEIGHTS.key()).map(WEIGHTS::parse).map(Path::of)
+                .or(() -> ModelFormat.kerasWeights(source.path()))
+                .orElseThrow(() -> new ModelLoadException(source.path() + " is a Keras architecture JSON without its weights: name the "
+                        + "weights file (save_weights output, .h5 or .weights.h5) with load option " + WEIGHTS.key()
+                        + "=PATH (CLI: --weights PATH), or put both files alone in one directory and load the directory"));
     }
 
     /** The one signature: the manifest's specs for a bundle, else the Keras config's. */

@@ -406,6 +406,10 @@ final class KerasConfigTranslator {
         config.put("name", layerName(first) + "_input");
         config.set("batch_input_shape", shape.deepCopy());
         config.set("dtype", firstConfig.path("dtype").isTextual() ? firstConfig.path("dtype") : NODES.textNode("float32"));
+        if (kerasMajorVersion == 1) {
+            // Keras 1: DL4J reads an input's layout from its own dim_ordering; without it a "tf" CNN is read as channels first.
+            keras1DimOrdering(List.of(first)).ifPresent(order -> config.put("dim_ordering", order));
+        }
         ObjectNode input = NODES.objectNode();
         input.put("class_name", "InputLayer");
         input.put("name", config.path("name").asText());
@@ -454,6 +458,12 @@ final class KerasConfigTranslator {
             case "LeakyReLU" -> {
                 if (!config.has("alpha") && config.has("negative_slope")) {
                     config.set("alpha", config.get("negative_slope"));
+                }
+            }
+            case "Flatten" -> {
+                // Keras 1 flattened in the model's (global) dim ordering; DL4J reads it from the layer and assumes "th" without.
+                if (kerasMajorVersion == 1 && !config.has("dim_ordering")) {
+                    keras1DimOrdering(allLayers).ifPresent(order -> config.put("dim_ordering", order));
                 }
             }
             default -> {
@@ -551,6 +561,12 @@ final class KerasConfigTranslator {
         translated.set("config", placeholder);
         translated.set("inbound_nodes", inboundNodes);
         return translated;
+    }
+
+    /** The dim ordering ({@code tf} or {@code th}) a Keras 1 model's layers declare, if any does. */
+    private static Optional<String> keras1DimOrdering(List<JsonNode> layers) {
+        return layers.stream().map(layer -> layer.path("config").path("dim_ordering")).filter(JsonNode::isTextual)
+                .map(JsonNode::asText).findFirst();
     }
 
     /** The sequence length an Embedding sees: its build shape, else its input layer's shape, else null (inferred). */

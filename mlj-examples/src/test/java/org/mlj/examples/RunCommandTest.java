@@ -127,6 +127,53 @@ class RunCommandTest {
         assertThat(Cli.run(verbose).err()).contains("org.mlj.api.ModelLoadException", "\tat org.mlj.api.ModelLoader");
     }
 
+    @Test
+    void runsAKerasArchitectureJsonWithItsWeightsFile() throws IOException {
+        Path legacy = ModelFixtures.model("legacy/keras2_json");
+        Cli.Result result = Cli.run("run", "--model", legacy.resolve("topology.json").toString(), "--weights",
+                legacy.resolve("weights.h5").toString(), "--inputs", "image=" + legacy.resolve("reference/image.npy"),
+                "--outdir", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("probs: float32 [4, 3] -> " + dir.resolve("probs.npy") + System.lineSeparator());
+        TensorAssertions.assertClose(NpyFile.read(dir.resolve("probs.npy")), NpyFile.read(legacy.resolve("reference/probs.npy")),
+                1e-5, "keras2 json");
+    }
+
+    @Test
+    void runsAFrozenGraphOnItsSinksOrTheOutputsAskedFor() throws IOException {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph");
+        String input = "input=" + frozen.resolve("reference/input.npy");
+        Cli.Result sinks = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--inputs", input,
+                "--outdir", dir.toString());
+        assertThat(sinks.exitCode()).as(sinks.err()).isZero();
+        assertThat(sinks.out()).isEqualTo("probabilities: float32 [4, 3] -> " + dir.resolve("probabilities.npy") + System.lineSeparator());
+
+        Cli.Result both = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--outputs", "logits,probabilities",
+                "--inputs", input, "--outdir", dir.toString());
+        assertThat(both.exitCode()).as(both.err()).isZero();
+        for (String output : new String[] {"logits", "probabilities"}) {
+            TensorAssertions.assertClose(NpyFile.read(dir.resolve(output + ".npy")), NpyFile.read(frozen.resolve("reference/" + output + ".npy")),
+                    1e-6, output);
+        }
+    }
+
+    @Test
+    void legacyFormatMistakesAreOneLineErrors() {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph");
+        Cli.Result unknown = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--outputs", "scores",
+                "--inputs", "input=" + frozen.resolve("reference/input.npy"), "--outdir", dir.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("Error: Frozen graph ").contains("has no node 'scores'", "its sinks are [probabilities]")
+                .hasLineCount(1);
+
+        Path json = ModelFixtures.model("legacy/keras2_json").resolve("topology.json");
+        Cli.Result noWeights = Cli.run("run", "--model", json.toString(), "--inputs", "image=" + frozen.resolve("reference/input.npy"),
+                "--outdir", dir.toString());
+        assertThat(noWeights.exitCode()).isEqualTo(1);
+        assertThat(noWeights.err()).contains("Keras architecture JSON without its weights", "--weights PATH").hasLineCount(1);
+    }
+
     private Cli.Result runCnn(String inputs) {
         return Cli.run("run", "--model", CNN.toString(), "--inputs", inputs, "--outdir", dir.toString());
     }

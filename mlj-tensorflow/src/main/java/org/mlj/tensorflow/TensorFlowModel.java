@@ -28,8 +28,8 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.types.TBool;
 
 /**
- * A SavedModel loaded into a TensorFlow session (TensorFlow Java; the runtime version is in
- * {@link #details()}), as {@link TensorFlowBackend} returns it.
+ * A SavedModel or a frozen GraphDef loaded into a TensorFlow session (TensorFlow Java; the runtime
+ * version is in {@link #details()}), as {@link TensorFlowBackend} returns it.
  *
  * <p>Every signature of the SavedModel is listed, named and ordered as {@link TensorFlowBackend}
  * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
@@ -41,22 +41,23 @@ import org.tensorflow.types.TBool;
  * each call builds its own session runner and tensors, and {@code Session.run} is thread-safe.
  * <b>Memory:</b> each call copies its inputs into native tensors and its results into heap
  * {@link Tensor}s, and closes every native tensor before returning, also when it fails. The model
- * owns the session and graph; {@link #close()} frees them.
+ * owns the session and graph (of its {@code SavedModelBundle}, or of the imported GraphDef);
+ * {@link #close()} frees them.
  */
 public final class TensorFlowModel extends AbstractModel {
-    private final SavedModelBundle bundle;
+    private final AutoCloseable resources;
     private final Session session;
     private final Map<String, BoundSignature> signaturesByName;
     private final BoundSignature layerSignature;
     private final String layerOutputsUnsupported;
     private final Map<String, String> details;
 
-    private TensorFlowModel(ModelSource source, SavedModelBundle bundle, List<Signature> signatures,
+    private TensorFlowModel(ModelSource source, AutoCloseable resources, Session session, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
                             String layerOutputsUnsupported, Map<String, String> details) {
         super(TensorFlowBackend.NAME, source, signatures, layers);
-        this.bundle = bundle;
-        this.session = bundle.session();
+        this.resources = resources;
+        this.session = session;
         this.signaturesByName = signaturesByName;
         this.layerSignature = layerSignature;
         this.layerOutputsUnsupported = layerOutputsUnsupported;
@@ -93,8 +94,22 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("tags", String.join(",", tags));
         details.put("intra_op_threads", threads(TensorFlowBackend.INTRA_OP_THREADS.get(options)));
         details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
-        return new TensorFlowModel(source, bundle, signatures, Map.copyOf(byName), layers, layerSignature,
+        return new TensorFlowModel(source, bundle, bundle.session(), signatures, Map.copyOf(byName), layers, layerSignature,
                 layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details));
+    }
+
+    /**
+     * Wraps an imported frozen graph with its one signature; the model owns {@code resources} (which
+     * close the session and the graph) from then on.
+     */
+    static TensorFlowModel ofGraph(ModelSource source, AutoCloseable resources, Session session, BoundSignature signature,
+                                   Map<String, String> details) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("tensorflow_version", TensorFlow.version());
+        all.putAll(details);
+        return new TensorFlowModel(source, resources, session, List.of(signature.signature()), Map.of(signature.name(), signature),
+                List.of(), null, "a frozen GraphDef has no layer names and order; fetch inner tensors by listing them in "
+                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all));
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
@@ -138,7 +153,11 @@ public final class TensorFlowModel extends AbstractModel {
             Session.Runner runner = session.runner();
             for (int i = 0; i < fed.length; i++) {
                 Tensor value = inputs.get(specs.get(i).name());
-                // Absent inputs passed validation, so they are optional: the learning-phase flag, fed as inference.
+                // Absent inputs passed validation, so they are optional: the learning-phase flag is fed as inference,
+                // anything else (a PlaceholderWithDefault) keeps its default.
+                if (value == null && !isLearningPhase(specs.get(i).name(), bound.feed(i))) {
+                    continue;
+                }
                 fed[i] = value == null ? TBool.scalarOf(false) : TensorConversion.toTensorFlow(value);
                 runner.feed(bound.feed(i), fed[i]);
             }
@@ -168,8 +187,16 @@ public final class TensorFlowModel extends AbstractModel {
         }
     }
 
+    private static boolean isLearningPhase(String name, Output<?> tensor) {
+        return name.equals(SignatureReader.LEARNING_PHASE) || tensor.op().name().equals(SignatureReader.LEARNING_PHASE);
+    }
+
     @Override
     protected void release() {
-        bundle.close();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new MljException("Cannot close the TensorFlow session of " + source() + ": " + e.getMessage(), e);
+        }
     }
 }

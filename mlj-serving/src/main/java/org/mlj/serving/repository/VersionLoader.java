@@ -73,8 +73,7 @@ public final class VersionLoader {
 
     /** The path to hand to the loader: the directory itself, or the one Keras file inside it. */
     static Path resolve(Path directory) {
-        if (Files.isRegularFile(directory.resolve(ModelFormat.MANIFEST_FILE)) || Files.isRegularFile(directory.resolve("saved_model.pb"))
-                || Files.isRegularFile(directory.resolve("saved_model.pbtxt"))) {
+        if (Files.isRegularFile(directory.resolve(ModelFormat.MANIFEST_FILE)) || ModelFormat.isSavedModel(directory)) {
             return directory;
         }
         List<Path> kerasFiles = new ArrayList<>();
