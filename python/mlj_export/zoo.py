@@ -236,6 +236,16 @@ def bidirectional():
                     "Bidirectional LSTM/SimpleRNN with merge modes concat, sum, mul, ave")
 
 
+def bidirectional_none():
+    inp = keras.Input((6, 3), name="sequence")
+    forward, backward = L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode=None, name="bi_none")(inp)
+    x = L.Concatenate(name="concat")([forward, backward])
+    x = L.LSTM(3, name="lstm")(x)
+    out = L.Dense(2, activation="softmax", name="predictions")(x)
+    return ZooModel(keras.Model(inp, out, name="bidirectional_none"),
+                    "Bidirectional LSTM with merge_mode=None (two outputs, concatenated by the next layer)")
+
+
 def time_distributed():
     inp = keras.Input((5, 3), name="sequence")
     x = L.TimeDistributed(L.Dense(4, activation="relu"), name="td_dense")(inp)
@@ -320,7 +330,7 @@ def embedding_masked_gru():
 BUILDERS = {f.__name__: f for f in (
     dense_activations, dense_gelu, batch_norm, conv1d, text_cnn, pooling_1d, conv2d,
     conv2d_transpose, mobilenet_like, reshape_ops, merges, merges_min_dot, recurrent,
-    recurrent_backwards, bidirectional, time_distributed, gru, layer_norm,
+    recurrent_backwards, bidirectional, bidirectional_none, time_distributed, gru, layer_norm,
     embedding_masked_lstm, masking_rnn, embedding_masked_gru)}
 
 

@@ -89,7 +89,7 @@ public final class Dl4jBackend implements Backend {
     public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
-    private static final List<BackendOption<?>> OPTIONS = List.of(WEIGHTS, IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE);
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, WEIGHTS);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 

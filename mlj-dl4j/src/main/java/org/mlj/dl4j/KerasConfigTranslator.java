@@ -77,7 +77,8 @@ final class KerasConfigTranslator {
     /** Why a class is refused, where the reason is more than "DL4J has no such layer". */
     private static final Map<String, String> REFUSALS = Map.of(
             "Minimum", "Deeplearning4j 1.0.0-M2.1 has no Minimum merge",
-            "Dot", "Deeplearning4j 1.0.0-M2.1 has no Dot merge");
+            "Dot", "Deeplearning4j 1.0.0-M2.1 has no Dot merge",
+            "Lambda", "a Lambda layer is Python code, which mlj never runs");
     private static final Set<String> KERAS1_INITIALIZERS = Set.of("init", "inner_init", "beta_init", "gamma_init");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
@@ -125,6 +126,21 @@ class RunCommandTest {
         String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
         verbose[args.length] = "--verbose";
         assertThat(Cli.run(verbose).err()).contains("org.mlj.api.ModelLoadException", "\tat org.mlj.api.ModelLoader");
+    }
+
+    /** Issue 13's acceptance: a Conv1D model, a masked LSTM and a legacy (Keras 3 .h5) MobileNet-style model on dl4j. */
+    @ParameterizedTest
+    @CsvSource({"conv1d, model.keras, signal", "embedding_masked_lstm, model.keras, tokens", "mobilenet_like, model.h5, image"})
+    void runsZooModelFilesOnDl4jAsPythonDoes(String zoo, String file, String input) throws IOException {
+        Path bundle = ModelFixtures.model("zoo/" + zoo);
+        Path batch = bundle.resolve("reference/batch_32");
+        Cli.Result result = Cli.run("run", "--model", bundle.resolve(file).toString(), "--backend", "dl4j",
+                "--inputs", input + "=" + batch.resolve("inputs/" + input + ".npy"), "--outdir", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("predictions: float32 [32, ");
+        TensorAssertions.assertClose(NpyFile.read(dir.resolve("predictions.npy")), NpyFile.read(batch.resolve("outputs/predictions.npy")),
+                1e-5, zoo + "/" + file);
     }
 
     @Test
