@@ -84,13 +84,13 @@ class SavedModelSafetyServingTest {
             ServingHarness.Response predict = harness.post("/v1/models/unsafe:predict", REQUEST);
             assertThat(predict.status()).as(predict.body()).isEqualTo(200);
             assertThat(predict.json().at("/outputs").toString()).isEqualTo("[2.0,4.0]");
-            assertThat(WRITE_PROBE).as("the opted-in model wrote the sum of its input").hasContent("3");
+            assertThat(WRITE_PROBE).as("the opted-in model wrote the sum of its input, tf.strings.as_string(1 + 2)").hasContent("3.000000");
         }
     }
 
     /** Serve {@code unsafe_saved_models/<model>} as model {@code unsafe}, version 1, with the tensorflow backend. */
     private String[] flags(String model, String... more) throws IOException {
-        Path base = Files.createDirectories(dir.resolve("unsafe"));
+        Path base = Files.createDirectories(dir.resolve(model).resolve("unsafe"));
         Files.createSymbolicLink(base.resolve("1"), UNSAFE.resolve(model));
         String[] flags = {"--model_name=unsafe", "--model_base_path=" + base, "--backend=tensorflow", "--file_system_poll_wait_seconds=0"};
         String[] all = new String[flags.length + more.length];
