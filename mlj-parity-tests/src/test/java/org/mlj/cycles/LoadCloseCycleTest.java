@@ -20,9 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Loading, using and closing a bundle over and over does not grow the process: on both backends,
  * after a warm-up, {@code mlj.cycles.count} load/predict/close cycles of {@code models/mnist_cnn}
  * (default 100 in {@code mvn verify}; {@code concurrency-campaign.sh} runs 1,000) leave the resident
- * set size within {@code min(50 MB, 50 MB x cycles / 1000 + 10 MB)} of where it was after the
- * warm-up: the issue's bound of 50 MB per 1,000 cycles, with 10 MB for the noise of a single
- * reading in short runs.
+ * set size within {@code min(50 MB, 50 MB x cycles / 1000 + 20 MB)} of where it was after the
+ * warm-up: the issue's bound of 50 MB per 1,000 cycles, plus 20 MB in short runs for the noise of
+ * the readings (dl4j's move by up to ~20 MB between readings while the JIT compiles). A model left
+ * open on tensorflow grows RSS by ~150 MB per 100 cycles, far above the quick run's 25 MB; on dl4j an
+ * unclosed model is freed by the garbage collector and does not grow it.
  *
  * <p>The cycles run in a child JVM ({@link LoadCloseCycles}) so that no other test moves the
  * figure, with a fixed, pre-touched Java heap so that what moves is native memory (TensorFlow,
@@ -36,7 +38,7 @@ class LoadCloseCycleTest {
     private static final int WARMUP = Integer.getInteger("mlj.cycles.warmup", 20);
     private static final String MODEL = System.getProperty("mlj.cycles.model", "mnist_cnn");
     private static final long BOUND_KB_PER_1000 = 50 * 1024;
-    private static final long NOISE_KB = 10 * 1024;
+    private static final long NOISE_KB = 20 * 1024;
 
     @TempDir
     Path dir;
