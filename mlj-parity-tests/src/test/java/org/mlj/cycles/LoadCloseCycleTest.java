@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mlj.api.testing.ModelFixtures;
 
 /**
  * Loading, using and closing a bundle over and over does not grow the process: on both backends,
@@ -49,7 +50,7 @@ class LoadCloseCycleTest {
         int every = Math.max(1, CYCLES / 10);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dmlj.root=" + org.mlj.api.testing.ModelFixtures.root(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.logFile=System.err", "-Dmlj.root=" + ModelFixtures.root(),
                 "-cp", System.getProperty("java.class.path"), LoadCloseCycles.class.getName(),
                 backend, MODEL, String.valueOf(WARMUP), String.valueOf(CYCLES), String.valueOf(every));
         builder.environment().put("OMP_NUM_THREADS", "1");

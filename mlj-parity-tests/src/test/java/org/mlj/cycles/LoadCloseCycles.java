@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
+import org.mlj.api.Shape;
 import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.testing.ModelFixtures;
@@ -57,7 +58,7 @@ public final class LoadCloseCycles {
             TensorSpec input = model.signature().requiredInputs().get(0);
             long[] dims = input.shape().dims();
             dims[0] = 1;
-            float[] zeros = new float[Math.toIntExact(org.mlj.api.Shape.of(dims).size())];
+            float[] zeros = new float[Math.toIntExact(Shape.of(dims).size())];
             model.predict(Map.of(input.name(), Tensor.ofFloats(zeros, dims)));
         }
     }

@@ -1,6 +1,7 @@
 package org.mlj.serving.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -314,7 +315,7 @@ public final class ServerFlags {
 
     /** Backend load options for every model ({@code --option}, {@code --allow_ops}), in the order given. */
     public Map<String, String> loadOptions() {
-        return java.util.Collections.unmodifiableMap(loadOptions);
+        return Collections.unmodifiableMap(loadOptions);
     }
 
     /** Request body limit. */
