@@ -154,9 +154,11 @@ public final class HttpFront {
         }
         try {
             if (!counted) {
+                discardBody(exchange);
                 throw new ServingException(ErrorCode.UNAVAILABLE, "Server is shutting down");
             }
             if (OVERLOADED.get()) {
+                discardBody(exchange);
                 throw new ServingException(ErrorCode.UNAVAILABLE, "Server overloaded: all request threads are busy and "
                         + queueCapacity + " requests are queued; retry later");
             }
@@ -217,11 +219,7 @@ public final class HttpFront {
                 total += read;
                 if (declaredTooLarge || total > maxBodyBytes) {
                     // Read (and drop) the rest, within reason, so the client gets the 413 instead of a reset connection.
-                    // (a read loop: skip() on the JDK's body stream reads past the body's end)
-                    long dropped = 0;
-                    while (dropped < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
-                        dropped += read;
-                    }
+                    drain(in);
                     throw tooLarge();
                 }
                 body.write(buffer, 0, read);
@@ -232,6 +230,29 @@ public final class HttpFront {
             return body.toByteArray();
         } catch (IOException e) {
             throw new ServingException(ErrorCode.INVALID_ARGUMENT, "Could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops a body that will not be used (a 503), within {@link #DRAIN_LIMIT}: the JDK
+     * server drains only 64 KB on close and otherwise closes the socket with the rest unread, which
+     * resets the connection and loses the answer (the client sees "received no bytes").
+     */
+    private static void discardBody(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            drain(in);
+        } catch (IOException e) {
+            LOG.debug("event=body_not_drained error=\"{}\"", e.getMessage());
+        }
+    }
+
+    /** Reads and drops up to {@link #DRAIN_LIMIT} bytes (a read loop: skip() on the JDK's body stream reads past the body's end). */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[16384];
+        long dropped = 0;
+        int read;
+        while (dropped < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
+            dropped += read;
         }
     }
 
