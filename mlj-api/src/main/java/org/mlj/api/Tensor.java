@@ -11,21 +11,29 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A dense tensor held in Java heap memory: a {@link DType}, a fully known {@link Shape} and the elements
- * in row-major (C) order.
+ * A dense tensor: a {@link DType}, a fully known {@link Shape} and the elements in row-major (C) order.
  *
- * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order, so a backend copies
- * them to native memory in one bulk operation; no element is ever touched through reflection.
- * {@link DType#STRING} elements are byte arrays (UTF-8 for text).
+ * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order. The factories put them
+ * in a direct buffer aligned to {@value #ALIGNMENT} bytes ({@link #allocate}), which a backend can hand
+ * to native code without copying it (mlj-tensorflow feeds such a tensor to TensorFlow as is); a tensor
+ * {@linkplain #wrap wrapping} a heap buffer is copied by the backend instead. No element is ever touched
+ * through reflection. {@link DType#STRING} elements are byte arrays (UTF-8 for text).
  *
  * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
  * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
  * {@code .npy} files ({@link org.mlj.api.npy.NpyFile}); these factories copy, so the caller may reuse its array.
  * {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
  *
- * <p>Tensors are immutable and thread-safe, and hold no native memory: there is nothing to close.
+ * <p>Tensors are immutable and thread-safe, and there is nothing to close: a direct buffer's memory is
+ * freed by the garbage collector with the buffer, as for any {@link ByteBuffer#allocateDirect} buffer.
  */
 public final class Tensor {
+    /**
+     * The byte alignment of the buffers {@link #allocate} returns: TensorFlow (Eigen) copies any input
+     * whose memory is less aligned, and 64 bytes is a cache line and an AVX-512 register.
+     */
+    public static final int ALIGNMENT = 64;
+
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private final DType dtype;
@@ -175,7 +183,7 @@ public final class Tensor {
             throw new IllegalArgumentException("Buffer holds " + data.remaining() + " bytes, but a " + dtype
                     + " tensor of shape " + shape + " needs " + expected);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).order(ORDER);
+        ByteBuffer copy = allocate(dtype, shape.size());
         ByteBuffer source = data.duplicate().order(data.order());
         if (source.order() == ORDER || dtype.byteSize() == 1) {
             copy.put(source);
@@ -188,8 +196,9 @@ public final class Tensor {
 
     /**
      * Adopts {@code data} (native byte order, position 0, exactly shape-product elements) without
-     * copying. For backends and readers that fill a fresh buffer: the caller must not modify the
-     * buffer afterwards.
+     * copying. For backends and readers that fill a fresh buffer, preferably one from {@link #allocate}
+     * (a heap buffer works too, but backends then copy it into native memory on every call): the caller
+     * must not modify the buffer afterwards.
      *
      * @throws IllegalArgumentException if the buffer's order or size does not fit
      */
@@ -215,15 +224,32 @@ public final class Tensor {
         return new Tensor(DType.STRING, shape, null, values);
     }
 
-    /** A fresh zeroed native-order buffer for {@code count} elements of {@code dtype}, for {@link #wrap}. */
+    /**
+     * A fresh zeroed buffer for {@code count} elements of {@code dtype}, for {@link #wrap}: direct, in
+     * native byte order, its first byte aligned to {@value #ALIGNMENT} bytes, position 0 and limit the
+     * byte count.
+     *
+     * @throws IllegalArgumentException for {@link DType#STRING} or more than 2 GiB
+     */
     public static ByteBuffer allocate(DType dtype, long count) {
         requireFixedSize(dtype);
         long bytes = Math.multiplyExact(count, dtype.byteSize());
-        if (bytes > Integer.MAX_VALUE - 8) {
+        if (bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
             throw new IllegalArgumentException("A tensor of " + count + " " + dtype + " elements (" + bytes
-                    + " bytes) exceeds the 2 GiB limit of a heap tensor");
+                    + " bytes) exceeds the 2 GiB limit of one buffer");
         }
-        return ByteBuffer.allocate((int) bytes).order(ORDER);
+        // alignedSlice also rounds the end down to the alignment: a whole extra unit keeps room for the elements.
+        int padded = (int) ((bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT) + ALIGNMENT;
+        ByteBuffer aligned = ByteBuffer.allocateDirect(padded).alignedSlice(ALIGNMENT);
+        return aligned.limit((int) bytes).slice().order(ORDER);
+    }
+
+    /**
+     * Whether the elements sit in an aligned direct buffer that native code may read in place (what
+     * {@link #allocate} returns); false for string tensors and wrapped heap or unaligned buffers.
+     */
+    public boolean isDirect() {
+        return data != null && data.isDirect() && data.alignmentOffset(0, ALIGNMENT) == 0;
     }
 
     // ---------------------------------------------------------------- metadata

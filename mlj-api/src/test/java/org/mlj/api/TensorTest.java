@@ -85,6 +85,25 @@ class TensorTest {
     }
 
     @Test
+    void factoriesPutElementsInAlignedDirectMemory() {
+        for (long count : new long[] {0, 1, 3, 16, 17, 1000}) {
+            ByteBuffer buffer = Tensor.allocate(DType.FLOAT32, count);
+            assertThat(buffer.isDirect()).isTrue();
+            assertThat(buffer.alignmentOffset(0, Tensor.ALIGNMENT)).isZero();
+            assertThat(buffer.position()).isZero();
+            assertThat(buffer.limit()).isEqualTo(buffer.capacity()).isEqualTo(count * 4);
+            assertThat(buffer.order()).isEqualTo(ByteOrder.nativeOrder());
+        }
+        assertThat(Tensor.ofFloats(new float[] {1f, 2f}, 2).isDirect()).isTrue();
+        assertThat(Tensor.ofInts(IntBuffer.wrap(new int[] {5}), 1).isDirect()).isTrue();
+        assertThat(Tensor.of(DType.INT32, Shape.of(1), ByteBuffer.allocate(4)).isDirect()).isTrue();
+        assertThat(Tensor.ofFloats(new float[] {1f, 2f, 3f, 4f}, 4).reshape(2, 2).isDirect()).isTrue();
+        ByteBuffer heap = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        assertThat(Tensor.wrap(DType.FLOAT32, Shape.of(2), heap).isDirect()).isFalse();
+        assertThat(Tensor.ofStrings(new String[] {"a"}).isDirect()).isFalse();
+    }
+
+    @Test
     void bufferViewIsReadOnlyAndNativeOrder() {
         Tensor tensor = Tensor.ofFloats(new float[] {1f, 2f}, 2);
         ByteBuffer view = tensor.buffer();
