@@ -1,5 +1,6 @@
 package org.mlj.tensorflow;
 
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ import org.tensorflow.types.TBool;
  *
  * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may run from many threads at once:
  * each call builds its own session runner and tensors, and {@code Session.run} is thread-safe.
- * <b>Memory:</b> each call copies its inputs into native tensors and its results into heap
+ * <b>Memory:</b> each call hands its inputs to TensorFlow in place (direct tensors, as the {@link Tensor}
+ * factories make them; others are copied into native tensors), copies its results into new
  * {@link Tensor}s, and closes every native tensor before returning, also when it fails. The model
  * owns the session and graph; {@link #close()} frees them.
  */
@@ -165,6 +167,8 @@ public final class TensorFlowModel extends AbstractModel {
                     tensor.close();
                 }
             }
+            // Native tensors made over the inputs' memory were valid only while the inputs were reachable.
+            Reference.reachabilityFence(inputs);
         }
     }
 
