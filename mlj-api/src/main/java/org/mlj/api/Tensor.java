@@ -13,11 +13,12 @@ import java.util.Objects;
 /**
  * A dense tensor: a {@link DType}, a fully known {@link Shape} and the elements in row-major (C) order.
  *
- * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order. The factories put them
- * in a direct buffer aligned to {@value #ALIGNMENT} bytes ({@link #allocate}), which a backend can hand
- * to native code without copying it (mlj-tensorflow feeds such a tensor to TensorFlow as is); a tensor
- * {@linkplain #wrap wrapping} a heap buffer is copied by the backend instead. No element is ever touched
- * through reflection. {@link DType#STRING} elements are byte arrays (UTF-8 for text).
+ * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order: a heap buffer, which a
+ * backend copies to native memory in one bulk operation per call, or a <em>direct</em> buffer aligned to
+ * {@value #ALIGNMENT} bytes ({@link #direct()}, {@link #allocateDirect}), which a backend hands to native
+ * code without copying it (mlj-tensorflow feeds it to TensorFlow as is): build inputs that are fed many
+ * times as direct tensors. No element is ever touched through reflection. {@link DType#STRING} elements
+ * are byte arrays (UTF-8 for text).
  *
  * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
  * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
@@ -29,7 +30,7 @@ import java.util.Objects;
  */
 public final class Tensor {
     /**
-     * The byte alignment of the buffers {@link #allocate} returns: TensorFlow (Eigen) copies any input
+     * The byte alignment of the buffers {@link #allocateDirect} returns: TensorFlow (Eigen) copies any input
      * whose memory is less aligned, and 64 bytes is a cache line and an AVX-512 register.
      */
     public static final int ALIGNMENT = 64;
@@ -196,9 +197,8 @@ public final class Tensor {
 
     /**
      * Adopts {@code data} (native byte order, position 0, exactly shape-product elements) without
-     * copying. For backends and readers that fill a fresh buffer, preferably one from {@link #allocate}
-     * (a heap buffer works too, but backends then copy it into native memory on every call): the caller
-     * must not modify the buffer afterwards.
+     * copying. For backends and readers that fill a fresh buffer from {@link #allocate} or
+     * {@link #allocateDirect}: the caller must not modify the buffer afterwards.
      *
      * @throws IllegalArgumentException if the buffer's order or size does not fit
      */
@@ -224,29 +224,57 @@ public final class Tensor {
         return new Tensor(DType.STRING, shape, null, values);
     }
 
+    /** A fresh zeroed native-order heap buffer for {@code count} elements of {@code dtype}, for {@link #wrap}. */
+    public static ByteBuffer allocate(DType dtype, long count) {
+        return ByteBuffer.allocate(checkedBytes(dtype, count)).order(ORDER);
+    }
+
     /**
      * A fresh zeroed buffer for {@code count} elements of {@code dtype}, for {@link #wrap}: direct, in
      * native byte order, its first byte aligned to {@value #ALIGNMENT} bytes, position 0 and limit the
-     * byte count.
+     * byte count. A tensor over it is {@linkplain #isDirect() direct}: backends read it in place. Its
+     * memory is freed when the garbage collector collects the buffer, so allocate direct buffers for
+     * tensors that are built once and used for many calls, not afresh for every large call (fresh
+     * native memory costs page faults that a heap buffer, which the collector recycles, does not).
      *
      * @throws IllegalArgumentException for {@link DType#STRING} or more than 2 GiB
      */
-    public static ByteBuffer allocate(DType dtype, long count) {
+    public static ByteBuffer allocateDirect(DType dtype, long count) {
+        int bytes = checkedBytes(dtype, count);
+        // alignedSlice also rounds the end down to the alignment: a whole extra unit keeps room for the elements.
+        int padded = (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT + ALIGNMENT;
+        ByteBuffer aligned = ByteBuffer.allocateDirect(padded).alignedSlice(ALIGNMENT);
+        return aligned.limit(bytes).slice().order(ORDER);
+    }
+
+    private static int checkedBytes(DType dtype, long count) {
         requireFixedSize(dtype);
         long bytes = Math.multiplyExact(count, dtype.byteSize());
         if (bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
             throw new IllegalArgumentException("A tensor of " + count + " " + dtype + " elements (" + bytes
                     + " bytes) exceeds the 2 GiB limit of one buffer");
         }
-        // alignedSlice also rounds the end down to the alignment: a whole extra unit keeps room for the elements.
-        int padded = (int) ((bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT) + ALIGNMENT;
-        ByteBuffer aligned = ByteBuffer.allocateDirect(padded).alignedSlice(ALIGNMENT);
-        return aligned.limit((int) bytes).slice().order(ORDER);
+        return (int) bytes;
+    }
+
+    /**
+     * This tensor with its elements in aligned direct memory ({@link #allocateDirect}): itself if it
+     * already is {@linkplain #isDirect() direct} or a string tensor, else a copy. Use it for an input
+     * that is fed many times: backends then hand it to native code without copying it on each call.
+     */
+    public Tensor direct() {
+        if (dtype == DType.STRING || isDirect()) {
+            return this;
+        }
+        ByteBuffer copy = allocateDirect(dtype, size);
+        copy.put(data.duplicate().clear()).clear();
+        return new Tensor(dtype, shape, copy, null);
     }
 
     /**
      * Whether the elements sit in an aligned direct buffer that native code may read in place (what
-     * {@link #allocate} returns); false for string tensors and wrapped heap or unaligned buffers.
+     * {@link #allocateDirect} returns and {@link #direct()} makes); false for the array and buffer
+     * factories' heap copies, string tensors and unaligned buffers.
      */
     public boolean isDirect() {
         return data != null && data.isDirect() && data.alignmentOffset(0, ALIGNMENT) == 0;

@@ -85,22 +85,33 @@ class TensorTest {
     }
 
     @Test
-    void factoriesPutElementsInAlignedDirectMemory() {
+    void directBuffersAreAlignedAndExactlySized() {
         for (long count : new long[] {0, 1, 3, 16, 17, 1000}) {
-            ByteBuffer buffer = Tensor.allocate(DType.FLOAT32, count);
+            ByteBuffer buffer = Tensor.allocateDirect(DType.FLOAT32, count);
             assertThat(buffer.isDirect()).isTrue();
             assertThat(buffer.alignmentOffset(0, Tensor.ALIGNMENT)).isZero();
             assertThat(buffer.position()).isZero();
             assertThat(buffer.limit()).isEqualTo(buffer.capacity()).isEqualTo(count * 4);
             assertThat(buffer.order()).isEqualTo(ByteOrder.nativeOrder());
         }
-        assertThat(Tensor.ofFloats(new float[] {1f, 2f}, 2).isDirect()).isTrue();
-        assertThat(Tensor.ofInts(IntBuffer.wrap(new int[] {5}), 1).isDirect()).isTrue();
-        assertThat(Tensor.of(DType.INT32, Shape.of(1), ByteBuffer.allocate(4)).isDirect()).isTrue();
-        assertThat(Tensor.ofFloats(new float[] {1f, 2f, 3f, 4f}, 4).reshape(2, 2).isDirect()).isTrue();
-        ByteBuffer heap = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        assertThat(Tensor.wrap(DType.FLOAT32, Shape.of(2), heap).isDirect()).isFalse();
-        assertThat(Tensor.ofStrings(new String[] {"a"}).isDirect()).isFalse();
+        assertThat(Tensor.wrap(DType.INT32, Shape.of(2), Tensor.allocateDirect(DType.INT32, 2)).isDirect()).isTrue();
+        assertThat(Tensor.allocate(DType.INT32, 2).isDirect()).isFalse();
+    }
+
+    @Test
+    void directCopiesKeepEverythingButWhereTheElementsLive() {
+        Tensor heap = Tensor.ofFloats(new float[] {1f, -2f, 3f, 4f}, 2, 2);
+        assertThat(heap.isDirect()).isFalse();
+        Tensor direct = heap.direct();
+        assertThat(direct.isDirect()).isTrue();
+        assertThat(direct).isEqualTo(heap);
+        assertThat(direct.toFloatArray()).containsExactly(1f, -2f, 3f, 4f);
+        assertThat(direct.direct()).isSameAs(direct);
+        assertThat(direct.reshape(4).isDirect()).isTrue();
+        assertThat(direct.slice(1, 2).isDirect()).isFalse();
+        Tensor strings = Tensor.ofStrings(new String[] {"a"});
+        assertThat(strings.direct()).isSameAs(strings);
+        assertThat(strings.isDirect()).isFalse();
     }
 
     @Test

@@ -34,12 +34,13 @@ import org.tensorflow.types.family.TType;
 /**
  * Moves tensors between mlj {@link Tensor}s and TensorFlow native tensors, and maps dtypes.
  *
- * <p>Inputs: a fixed-size tensor in an aligned direct buffer ({@link Tensor#isDirect()}, what every
- * {@code Tensor} factory makes) is handed to TensorFlow in place: the native tensor points at the
+ * <p>Inputs: a fixed-size tensor in an aligned direct buffer ({@link Tensor#isDirect()}, as
+ * {@link Tensor#direct()} makes it) is handed to TensorFlow in place: the native tensor points at the
  * buffer's memory ({@code TF_NewTensor} with a no-op deallocator), no byte is copied. TensorFlow never
  * writes into such memory (it does not own it, so no kernel reuses it for an output). Other tensors
- * (wrapped heap buffers) are copied into a new native tensor in one bulk copy. Outputs are copied once,
- * from TensorFlow's memory into a fresh aligned direct buffer. Strings go element by element as byte
+ * (heap buffers, what the array factories make) are copied into a new native tensor in one bulk copy.
+ * Outputs are copied once, from TensorFlow's memory into a fresh heap buffer (heap, not direct: the
+ * collector recycles it warm, while fresh native memory per call costs page faults). Strings go element by element as byte
  * arrays. Stateless and thread-safe. The caller owns, and must close, every TensorFlow tensor
  * {@link #toTensorFlow} returns, and must keep the mlj tensor reachable until then; {@link #toMlj}
  * leaves the TensorFlow tensor open.
@@ -135,7 +136,7 @@ final class TensorConversion {
         }
     }
 
-    /** A copy of a native tensor (which stays open) in a fresh aligned direct buffer. */
+    /** A heap copy of a native tensor, which stays open. */
     static Tensor toMlj(org.tensorflow.Tensor tensor) {
         DType dtype = dtype(tensor.dataType()).orElseThrow(() -> new MljException(
                 "TensorFlow returned a " + tensor.dataType() + " tensor; mlj carries float32, float64, int32, int64, bool, uint8 and string"));

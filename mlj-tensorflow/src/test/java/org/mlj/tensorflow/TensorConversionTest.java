@@ -37,16 +37,18 @@ class TensorConversionTest {
             Tensor.ofFloats(new float[0], 0, 4),
         };
         for (Tensor tensor : tensors) {
-            try (org.tensorflow.Tensor nativeTensor = TensorConversion.toTensorFlow(tensor)) {
-                assertThat(nativeTensor.shape().asArray()).isEqualTo(tensor.shape().dims());
-                assertThat(TensorConversion.toMlj(nativeTensor)).isEqualTo(tensor);
+            for (Tensor fed : new Tensor[] {tensor, tensor.direct()}) {
+                try (org.tensorflow.Tensor nativeTensor = TensorConversion.toTensorFlow(fed)) {
+                    assertThat(nativeTensor.shape().asArray()).isEqualTo(tensor.shape().dims());
+                    assertThat(TensorConversion.toMlj(nativeTensor)).isEqualTo(tensor);
+                }
             }
         }
     }
 
     @Test
     void directTensorsAreFedInPlaceAndHeapTensorsCopied() {
-        Tensor direct = Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor direct = Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2).direct();
         ByteBuffer heap = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
         heap.asFloatBuffer().put(new float[] {1, 2, 3, 4});
         Tensor wrapped = Tensor.wrap(DType.FLOAT32, Shape.of(2, 2), heap);
@@ -68,6 +70,7 @@ class TensorConversionTest {
             inputs.put("b", Tensor.ofBooleans(new boolean[] {true, false, true, false, false, true}, 2, 3));
             inputs.put("u8", Tensor.ofUint8(new byte[] {0, 1, 2, 3, 4, 5}, 2, 3));
             inputs.put("s", Tensor.ofStrings(new String[] {"a"}, 1));
+            inputs.replaceAll((name, tensor) -> tensor.direct());
             Map<String, Tensor> before = new LinkedHashMap<>();
             inputs.forEach((name, tensor) -> before.put(name, tensor.slice(0, tensor.shape().dim(0))));
             Outputs first = model.predict(inputs);
