@@ -24,7 +24,8 @@ import org.tensorflow.proto.ConfigProto;
  * {@code saved_model/}) with TensorFlow Java, registered in {@code META-INF/services} so that this jar
  * on the classpath is all it takes.
  *
- * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS} and {@link #INTER_OP_THREADS} (see
+ * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS}, {@link #INTER_OP_THREADS} and
+ * {@link #RUN_IN_CALLER_THREAD} (the thread policy; see
  * {@link #options()}), plus {@link LoadOptions#signature()}, which is checked against the SavedModel's
  * signatures before the native load. It has priority 10 for both formats, so it is the default
  * backend for bundles.
@@ -59,12 +60,23 @@ public final class TensorFlowBackend implements Backend {
     public static final BackendOption<Integer> INTER_OP_THREADS = BackendOption.integer("tensorflow.interOpThreads", 0, 0,
             "threads running independent ops (0: TensorFlow's default)");
 
+    /**
+     * Load option: run each call's ops on the calling thread instead of handing them to the inter-op
+     * thread pool ({@code RunOptions.inter_op_thread_pool = -1}); default true. Big ops still split
+     * across the intra-op pool (one thread per core unless {@link #INTRA_OP_THREADS} says otherwise),
+     * while small ones run inline: a large batch gets every core and a batch of one no thread hand-off
+     * (which is most of a small model's call: see BENCHMARKS.md). Turn it off for graphs with wide,
+     * independent branches, which then run in parallel on the inter-op pool.
+     */
+    public static final BackendOption<Boolean> RUN_IN_CALLER_THREAD = BackendOption.bool("tensorflow.runInCallerThread", true,
+            "run each call's ops on the calling thread (no hand-off to the inter-op pool; big ops still use the intra-op threads)");
+
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final int PRIORITY = 10;
     /** Load option: ops outside the allowlist of side-effect-free ops that a SavedModel may run ({@code *}: any). */
     public static final BackendOption<List<String>> ALLOW_OPS = BackendOption.names(SavedModelOps.ALLOW_OPS_PROPERTY, List.of(),
             "ops outside mlj's allowlist of side-effect-free ops a SavedModel may run, e.g. ReadFile, or * for any (see Security)");
-    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, ALLOW_OPS);
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, ALLOW_OPS);
 
     private final Consumer<SavedModelBundle> afterLoad;
 

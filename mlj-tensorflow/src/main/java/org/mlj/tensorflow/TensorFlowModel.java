@@ -26,6 +26,7 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 
 /**
@@ -36,7 +37,8 @@ import org.tensorflow.types.TBool;
  * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
  * only the layers asked for. {@link #details()} reports {@code tensorflow_version}, {@code saved_model}
  * (the directory loaded), {@code tags}, {@code intra_op_threads} and {@code inter_op_threads}
- * ({@code default} when TensorFlow chooses).
+ * ({@code default} when TensorFlow chooses) and {@code run_in_caller_thread} (the thread policy of
+ * {@link TensorFlowBackend#RUN_IN_CALLER_THREAD}).
  *
  * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may run from many threads at once:
  * each call builds its own session runner and tensors, and {@code Session.run} is thread-safe.
@@ -52,10 +54,12 @@ public final class TensorFlowModel extends AbstractModel {
     private final BoundSignature layerSignature;
     private final String layerOutputsUnsupported;
     private final Map<String, String> details;
+    /** Per-call run options (the thread policy), or null for TensorFlow's defaults. */
+    private final RunOptions runOptions;
 
     private TensorFlowModel(ModelSource source, SavedModelBundle bundle, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
-                            String layerOutputsUnsupported, Map<String, String> details) {
+                            String layerOutputsUnsupported, Map<String, String> details, RunOptions runOptions) {
         super(TensorFlowBackend.NAME, source, signatures, layers);
         this.bundle = bundle;
         this.session = bundle.session();
@@ -63,6 +67,7 @@ public final class TensorFlowModel extends AbstractModel {
         this.layerSignature = layerSignature;
         this.layerOutputsUnsupported = layerOutputsUnsupported;
         this.details = details;
+        this.runOptions = runOptions;
     }
 
     /**
@@ -95,8 +100,12 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("tags", String.join(",", tags));
         details.put("intra_op_threads", threads(TensorFlowBackend.INTRA_OP_THREADS.get(options)));
         details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
+        boolean callerThread = TensorFlowBackend.RUN_IN_CALLER_THREAD.get(options);
+        details.put("run_in_caller_thread", Boolean.toString(callerThread));
+        // inter_op_thread_pool -1: DirectSession runs the step's ops on the thread that called Session.run.
+        RunOptions runOptions = callerThread ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
         return new TensorFlowModel(source, bundle, signatures, Map.copyOf(byName), layers, layerSignature,
-                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details));
+                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details), runOptions);
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
@@ -138,6 +147,9 @@ public final class TensorFlowModel extends AbstractModel {
         org.tensorflow.Tensor[] fed = new org.tensorflow.Tensor[specs.size()];
         try {
             Session.Runner runner = session.runner();
+            if (runOptions != null) {
+                runner.setOptions(runOptions);
+            }
             for (int i = 0; i < fed.length; i++) {
                 Tensor value = inputs.get(specs.get(i).name());
                 // Absent inputs passed validation, so they are optional: the learning-phase flag, fed as inference.
