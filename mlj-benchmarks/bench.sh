@@ -80,7 +80,7 @@ fi
 # mlj/raw ratio compares timings taken seconds apart. Full mode repeats the cells in a second round in
 # reverse order and prints each ratio's lowest and highest round beside its median.
 if [[ "$mode" == full ]]; then
-  jmh_options=(-f 0 -wi 1 -w 1s -i 3 -r 1s)
+  jmh_options=(-f 0 -wi 1 -w 1s -i 2 -r 1s)
   rounds=2
   throughput_rounds=1
   throughput_batches=1,256
