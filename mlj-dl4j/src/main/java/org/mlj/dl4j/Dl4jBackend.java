@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * weights itself ({@link KerasWeightsReader}) from an in-memory copy of the file: no temporary file is
  * written and the user's file is only read.
  *
- * <p>Load options: {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM} and
- * {@link #DIRECT_DENSE} (see {@link #options()}; {@code mlj inspect --options} lists them).
+ * <p>Load options: {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
+ * {@link #DIRECT_DENSE} and {@link #LSTM_THREADS} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
  * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * the JVM starts ({@code Nd4j.getEnvironment().setMaxThreads} has no effect). Unset, every core is used, and OpenMP threads spin while they wait: on small machines
  * and for small batches {@code OMP_NUM_THREADS=1} is several times faster (on 2 cores: CNN batch 256
  * 5-7 ms with 1 thread, 9-12 ms with 2); serve concurrent requests with more network copies
- * ({@link #POOL_SIZE}) instead. Large recurrent batches gain a little from more threads.
+ * ({@link #POOL_SIZE}) instead. The one exception, per call: a fused LSTM on a large batch runs alone
+ * on {@link #LSTM_THREADS} threads (libnd4j's {@code setOmpNumThreads} applies to the calling thread;
+ * see {@code OmpThreads}).
  *
  * <p>Loading checks the options, the signature name and the bundle manifest against the Keras config
  * before the native import, and frees the imported network when a later step fails.
@@ -79,7 +81,15 @@ public final class Dl4jBackend implements Backend {
     public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
-    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE);
+    /**
+     * Load option: OpenMP threads for a fused LSTM op on a batch of at least 32 rows while no other call
+     * of the model runs (default: the processor count; 0 keeps {@code OMP_NUM_THREADS} for every call).
+     * See {@link OmpThreads} for why only there.
+     */
+    public static final BackendOption<Integer> LSTM_THREADS = BackendOption.integer("dl4j.lstmThreads", 0,
+            Runtime.getRuntime().availableProcessors(),
+            "OpenMP threads for a fused LSTM on 32+ rows while no other call of the model runs (0: OMP_NUM_THREADS always)");
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, LSTM_THREADS);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
@@ -237,7 +247,7 @@ public final class Dl4jBackend implements Backend {
         };
         boolean fuseLstm = FUSED_LSTM.get(options);
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
-                DIRECT_DENSE.get(options));
+                DIRECT_DENSE.get(options), new OmpThreads(LSTM_THREADS.get(options)));
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
                 : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
