@@ -37,11 +37,11 @@ import org.tensorflow.types.family.TType;
  * <p>Inputs: a fixed-size tensor in an aligned direct buffer ({@link Tensor#isDirect()}, as
  * {@link Tensor#direct()} makes it) is handed to TensorFlow in place: the native tensor points at the
  * buffer's memory ({@code TF_NewTensor} with a no-op deallocator), no byte is copied. TensorFlow never
- * writes into such memory (it does not own it, so no kernel reuses it for an output). Other tensors
+ * writes into such memory (a buffer it does not own never counts as reusable for a kernel's output). Other tensors
  * (heap buffers, what the array factories make) are copied into a new native tensor in one bulk copy.
  * Outputs are copied once, from TensorFlow's memory into a fresh heap buffer (heap, not direct: the
- * collector recycles it warm, while fresh native memory per call costs page faults). Strings go element by element as byte
- * arrays. Stateless and thread-safe. The caller owns, and must close, every TensorFlow tensor
+ * collector recycles it warm, while fresh native memory per call costs page faults). Strings go
+ * element by element as byte arrays. Stateless and thread-safe. The caller owns, and must close, every TensorFlow tensor
  * {@link #toTensorFlow} returns, and must keep the mlj tensor reachable until then; {@link #toMlj}
  * leaves the TensorFlow tensor open.
  */
