@@ -40,7 +40,7 @@ class BundleResult:
 
 def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, labels=None,
            preprocessing=None, metrics=None, texts=None, vocabulary=None,
-           tensorspace=False):
+           tensorspace=False, legacy_h5=True):
     """Write `model` as an mlj bundle at `out_dir`, replacing it only once everything succeeded.
 
     reference_inputs  at least 32 rows per input (dict by input name, list in model order, or one
@@ -53,6 +53,8 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
     vocabulary        for text models: tokens, id order (written as vocabulary.txt).
     tensorspace       also write tensorspace/: every layer's output as a TensorFlow.js
                       layers-model (see mlj_export.tensorspace).
+    legacy_h5         False leaves model.h5 out (for models Keras itself cannot load back from
+                      .h5, e.g. functional models with mask op nodes such as NotEqual).
     Raises BundleError naming the problem when the model cannot be bundled.
     """
     model_info.warn_about_unnamed_inputs(model)
@@ -67,13 +69,14 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
     with atomic_directory(out_dir) as work:
         with quiet_absl():
             copy.save(work / KERAS_FILE)
-            copy.save(work / H5_FILE)
+            if legacy_h5:
+                copy.save(work / H5_FILE)
         layers_model = saved_model.layer_outputs_model(copy)
         saved_model.export(copy, layers_model, info, work / SAVED_MODEL_DIR)
         batches = {f"batch_{size}": reference.first_rows(rows, size)
                    for size in reference.BATCH_SIZES}
         _write_references(work, model, copy, layers_model, info, batches)
-        _check_saved_files(work, info, batches["batch_1"])
+        _check_saved_files(work, info, batches["batch_1"], legacy_h5)
         if texts is not None:
             _write_json(work / "reference" / TEXTS_FILE, texts)
         if vocabulary is not None:
@@ -83,7 +86,7 @@ def bundle(model, out_dir, *, name=None, description="", reference_inputs=None, 
             (work / TENSORSPACE_DIR).mkdir()
             write_tensorspace(layers_model, work / TENSORSPACE_DIR)
         manifest = _manifest(name or copy.name, description, info, labels, preprocessing,
-                             metrics, texts is not None, tensorspace)
+                             metrics, texts is not None, tensorspace, legacy_h5)
         _write_json(work / MANIFEST, manifest)
         signatures = saved_model.signature_keys(work / SAVED_MODEL_DIR)
     return BundleResult(out_dir, manifest, signatures)
@@ -142,12 +145,12 @@ def _write_references(work, model, copy, layers_model, info, batches):
                 npy.save(work / "reference" / batch_name / kind / f"{name}.npy", array)
 
 
-def _check_saved_files(work, info, batch):
+def _check_saved_files(work, info, batch, legacy_h5=True):
     """Load model.keras and model.h5 back and check they reproduce the reference outputs."""
     expected = {t.name: npy.load(work / "reference" / "batch_1" / "outputs" / f"{t.name}.npy")
                 for t in info.outputs}
     inputs = [batch[spec.name] for spec in info.inputs]
-    for file_name in (KERAS_FILE, H5_FILE):
+    for file_name in (KERAS_FILE, H5_FILE) if legacy_h5 else (KERAS_FILE,):
         try:
             loaded = keras.saving.load_model(work / file_name, compile=False)
         except Exception as exc:
@@ -161,10 +164,12 @@ def _named(names, tensors):
 
 
 def _manifest(name, description, info, labels, preprocessing, metrics, has_texts,
-              has_tensorspace=False):
+              has_tensorspace=False, legacy_h5=True):
     files = {"saved_model": SAVED_MODEL_DIR, "keras": KERAS_FILE, "h5": H5_FILE}
     if has_tensorspace:
         files["tensorspace"] = TENSORSPACE_DIR
+    if not legacy_h5:
+        del files["h5"]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -60,6 +60,15 @@ def _parser():
     command.add_argument("--out", type=Path, default=Path("models"), help="default: models")
     command.set_defaults(run=_fixtures)
 
+    command = commands.add_parser("zoo", help="train and bundle the layer zoo (models/zoo)")
+    command.add_argument("--out", type=Path, default=Path("models/zoo"), help="default: models/zoo")
+    command.add_argument("--only", nargs="+", metavar="NAME", help="zoo models to write")
+    command.set_defaults(run=_zoo)
+
+    command = commands.add_parser("legacy", help="write the legacy-format fixtures (Keras 1/2, TF1)")
+    command.add_argument("--out", type=Path, default=Path("models/legacy"), help="default: models/legacy")
+    command.set_defaults(run=_legacy)
+
     command = commands.add_parser("samples", help="write sample digits and reviews for the demo")
     command.add_argument("--out", type=Path, default=Path("samples"), help="default: samples")
     command.set_defaults(run=_samples)
@@ -113,6 +122,20 @@ def _fixtures(args):
     from mlj_export import fixtures
 
     for path in fixtures.write_all(args.out):
+        print(f"wrote {path}")
+
+
+def _zoo(args):
+    from mlj_export import zoo
+
+    for path in zoo.write_all(args.out, only=args.only):
+        print(f"wrote {path}")
+
+
+def _legacy(args):
+    from mlj_export import legacy
+
+    for path in legacy.write_all(args.out):
         print(f"wrote {path}")
 
 

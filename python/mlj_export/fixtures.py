@@ -3,7 +3,7 @@
 tf1_learning_phase  a TF1-style SavedModel whose signature needs a `keras_learning_phase` feed
 dtypes_echo         a SavedModel that takes and returns every dtype mlj maps
 tf1_classify_regress  a TF1-style SavedModel with tf.Example classify and regress signatures
-unsupported_gru     a Keras 3 GRU model (.keras and .h5) that the DL4J backend must refuse
+unsupported_gru     a Keras 3 GRU model (.keras and .h5); DL4J has no GRU (mlj's dl4j backend computes it)
 keras2_ffnn         a Dense model written by hand in the Keras 2.x HDF5 layout
 """
 
@@ -165,7 +165,7 @@ def write_dtypes_echo(out_dir):
 
 
 def write_unsupported_gru(out_dir):
-    """A tiny GRU classifier saved as model.keras and model.h5 (no bundle): DL4J has no GRU."""
+    """A tiny GRU classifier saved as model.keras and model.h5 (no bundle): DL4J itself has no GRU."""
     keras.utils.set_random_seed(SEED)
     model = keras.Sequential([
         keras.Input((6, 4), name="sequence"),

@@ -38,7 +38,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       code; oneDNN kernels in the oneDNN native build) instead of DL4J's per-time-step Java loop, and
  *       an Embedding feeding it as one {@code gather};</li>
  *   <li>each Dense layer as one gemm into a fresh array, its bias and DL4J's activation function,
- *       without DL4J's per-call workspace and validation work (most of a small model's time).</li>
+ *       without DL4J's per-call workspace and validation work (most of a small model's time);</li>
+ *   <li>each layer mlj computes itself ({@link KerasComputation}: GRU, masked or backward recurrent
+ *       layers, LayerNormalization, TimeDistributed, ...) in Keras layout instead of its DL4J
+ *       placeholder vertex, with the Keras mask that a Masking layer or {@code Embedding(mask_zero=True)}
+ *       started (computed from that layer's input).</li>
  * </ul>
  * The other layers run as DL4J vertices, without workspaces; networks with convolution or pooling
  * layers, whose large activations make that slow, are left to {@link GraphForwardPass}.
@@ -129,14 +133,9 @@ final class ChainForwardPass implements ForwardPass {
      * @param lstmThreads the thread policy of the fused LSTM ops
      */
     static Plan plan(ComputationGraph network, KerasGraph graph, Map<String, InputType> types, boolean fuseLstm,
-                     boolean directDense, OmpThreads lstmThreads) {
+                     boolean directDense, Map<String, KerasComputation> computations, OmpThreads lstmThreads) {
         if (network.getConfiguration().getNetworkInputs().size() != 1 || network.getConfiguration().getNetworkOutputs().size() != 1) {
             return Plan.unsupported("not a single-input, single-output chain of layers");
-        }
-        for (KerasGraph.Layer layer : graph.layers()) {
-            if ("Masking".equals(layer.className()) || layer.config().path("mask_zero").asBoolean(false)) {
-                return Plan.unsupported("layer '" + layer.name() + "' masks time steps");
-            }
         }
         int[] order = network.topologicalSortOrder();
         GraphVertex[] vertices = network.getVertices();
@@ -152,7 +151,12 @@ final class ChainForwardPass implements ForwardPass {
             String name = vertex.getVertexName();
             InputType inputType = types.get(vertices[order[position - 1]].getVertexName());
             Layer layer = vertex.hasLayer() ? vertex.getLayer() : null;
-            if (layer instanceof ConvolutionLayer || layer instanceof SubsamplingLayer) {
+            if (computations.containsKey(name)) {
+                KerasGraph.Layer keras = graph.layer(name).orElseThrow();
+                steps.add(new ComputedStep(name, computations.get(name), graph.masked().contains(name), producesMask(keras)));
+                continue;
+            }
+            if (computations.isEmpty() && (layer instanceof ConvolutionLayer || layer instanceof SubsamplingLayer)) {
                 return Plan.unsupported("convolution and pooling layers run faster in DL4J's graph, with its workspaces");
             }
             boolean plainLayer = vertex instanceof LayerVertex layerVertex && layerVertex.getLayerPreProcessor() == null;
@@ -170,7 +174,8 @@ final class ChainForwardPass implements ForwardPass {
                 steps.add(denseStep(name, layer));
                 continue;
             }
-            steps.add(new Dl4jStep(name, order[position], recurrentFormat(inputType)));
+            steps.add(new Dl4jStep(name, order[position], recurrentFormat(inputType),
+                    graph.layer(name).map(ChainForwardPass::producesMask).orElse(false)));
         }
         if (fuseLstm && steps.size() > 1 && steps.get(1) instanceof LstmStep && vertices[order[1]].hasLayer()
                 && vertices[order[1]].getLayer() instanceof EmbeddingSequenceLayer embedding
@@ -181,6 +186,12 @@ final class ChainForwardPass implements ForwardPass {
         Plan plan = new Plan(List.copyOf(steps), List.copyOf(fusedLstm), List.copyOf(lstmNotFused), null);
         return plan.fastLayers().isEmpty()
                 ? new Plan(List.of(), List.of(), plan.lstmNotFused(), "no layer with a faster implementation") : plan;
+    }
+
+    /** Whether a Keras layer starts a mask: Masking, or an Embedding with {@code mask_zero=True}. */
+    private static boolean producesMask(KerasGraph.Layer layer) {
+        return layer.className().equals("Masking")
+                || layer.className().equals("Embedding") && layer.config().path("mask_zero").asBoolean(false);
     }
 
     /** Whether a DL4J layer is an LSTM, or wraps one (return_sequences=False imports as LastTimeStep(LSTM)). */
@@ -288,8 +299,23 @@ final class ChainForwardPass implements ForwardPass {
         INDArray[] arrays = runner.fill(inputs);
         runner.graph.setInputs(arrays);
         Value value = new Value(arrays[0], false);
+        String previous = null;
+        INDArray mask = null;
         for (Step step : plan.steps().subList(0, count)) {
-            value = step instanceof EmbeddingStep embedding ? embedding.lookup(inputs[0]) : step.apply(value, runner.graph);
+            if (step instanceof ComputedStep computed) {
+                INDArray input = keras(value, previous);
+                if (computed.producesMask()) {
+                    mask = ((KerasMasking) computed.computation()).stepMask(input);
+                }
+                INDArray output = computed.computation().apply(input, computed.masked() ? mask : null);
+                value = new Value(layerLayouts.get(step.name()).fromKeras(output).dup('c'), false);
+            } else {
+                if (step instanceof Dl4jStep dl4j && dl4j.producesMask()) {
+                    mask = KerasMasking.nonZeroIds(keras(value, previous));
+                }
+                value = step instanceof EmbeddingStep embedding ? embedding.lookup(inputs[0]) : step.apply(value, runner.graph);
+            }
+            previous = step.name();
             if (layers != null) {
                 int index = layers.indexOf(step.name());
                 if (index >= 0) {
@@ -299,6 +325,14 @@ final class ChainForwardPass implements ForwardPass {
             }
         }
         return value;
+    }
+
+    /** A value in Keras layout, knowing the layer that produced it (null: the network input, already in Keras layout). */
+    private INDArray keras(Value value, String producer) {
+        if (value.timeMajor()) {
+            return value.array().permute(1, 0, 2);
+        }
+        return producer == null ? value.array() : layerLayouts.getOrDefault(producer, KerasLayout.SAME).toKeras(value.array());
     }
 
     private void clear(GraphRunner runner) {
@@ -318,6 +352,10 @@ final class ChainForwardPass implements ForwardPass {
         }
         if (!dense.isEmpty()) {
             parts.add("direct Dense (" + String.join(", ", dense) + ")");
+        }
+        List<String> computed = plan.steps().stream().filter(ComputedStep.class::isInstance).map(Step::name).toList();
+        if (!computed.isEmpty()) {
+            parts.add("computed by mlj in Keras layout (" + String.join(", ", computed) + ")");
         }
         parts.add("other layers as DL4J vertices");
         return Map.of("dl4j.forwardPass", "chain: " + String.join(", ", parts),
@@ -344,7 +382,7 @@ final class ChainForwardPass implements ForwardPass {
     }
 
     /** One layer of the chain. */
-    sealed interface Step permits Dl4jStep, EmbeddingStep, LstmStep, DenseStep {
+    sealed interface Step permits Dl4jStep, EmbeddingStep, LstmStep, DenseStep, ComputedStep {
         /** The layer (vertex) name. */
         String name();
 
@@ -353,12 +391,26 @@ final class ChainForwardPass implements ForwardPass {
     }
 
     /**
+     * A layer mlj computes itself ({@link KerasComputation}) in place of its DL4J placeholder vertex.
+     *
+     * @param masked whether the layer receives the current Keras mask
+     * @param producesMask whether the layer starts a mask (a Masking layer)
+     */
+    private record ComputedStep(String name, KerasComputation computation, boolean masked, boolean producesMask) implements Step {
+        @Override
+        public Value apply(Value input, ComputationGraph network) {
+            throw new IllegalStateException("A computed step runs in Keras layout");
+        }
+    }
+
+    /**
      * A layer DL4J runs.
      *
      * @param vertex the vertex index in the network
      * @param inputFormat the DL4J layout of a sequence input, null for other inputs
+     * @param producesMask whether the layer is an {@code Embedding(mask_zero=True)}, whose input ids give the mask
      */
-    private record Dl4jStep(String name, int vertex, RNNFormat inputFormat) implements Step {
+    private record Dl4jStep(String name, int vertex, RNNFormat inputFormat, boolean producesMask) implements Step {
         @Override
         public Value apply(Value input, ComputationGraph network) {
             GraphVertex graphVertex = network.getVertices()[vertex];

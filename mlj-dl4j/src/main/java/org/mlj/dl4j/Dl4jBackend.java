@@ -22,9 +22,11 @@ import org.mlj.api.ModelLoadException;
 import org.mlj.api.Shape;
 import org.mlj.api.Signature;
 import org.mlj.api.TensorSpec;
+import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * weights itself ({@link KerasWeightsReader}) from an in-memory copy of the file: no temporary file is
  * written and the user's file is only read.
  *
- * <p>Load options: {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
+ * <p>Also loads a Keras 1, 2 or 3 architecture JSON ({@code model.to_json()}) with its weights file
+ * ({@code save_weights}: Keras 1/2 {@code weights.h5}, Keras 3 {@code .weights.h5}): the JSON file with
+ * the weights named by the load option {@link #WEIGHTS}, or a directory with one {@code *.json} and one
+ * {@code *.h5} ({@link ModelFormat#KERAS_JSON}).
+ *
+ * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
  * {@link #DIRECT_DENSE} and {@link #LSTM_THREADS} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
@@ -75,6 +82,9 @@ public final class Dl4jBackend implements Backend {
     /** Load option: {@code false} runs Dense layers through DL4J's layer instead of one direct gemm. */
     public static final BackendOption<Boolean> DIRECT_DENSE = BackendOption.bool("dl4j.directDense", true,
             "run Dense layers as one gemm, bias and activation; false: DL4J's own layer");
+    /** Load option: the weights file ({@code save_weights} output) of a Keras architecture JSON. */
+    public static final BackendOption<String> WEIGHTS = BackendOption.text("dl4j.weights",
+            "the weights file (save_weights: .h5 or .weights.h5) of a Keras architecture JSON; default: the one beside it");
     /** {@link Model#details()} key: whether the oneDNN convolution and pooling helpers engaged, and where. */
     public static final String ONEDNN_HELPERS_DETAIL = "dl4j.onednnHelpers";
     /** {@link Model#details()} key: whether LSTM layers run through the fused op, and which. */
@@ -89,7 +99,7 @@ public final class Dl4jBackend implements Backend {
     public static final BackendOption<Integer> LSTM_THREADS = BackendOption.integer("dl4j.lstmThreads", 0,
             Runtime.getRuntime().availableProcessors(),
             "OpenMP threads for a fused LSTM on 32+ rows while no other call of the model runs (0: OMP_NUM_THREADS always)");
-    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, LSTM_THREADS);
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, LSTM_THREADS, WEIGHTS);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
@@ -117,7 +127,7 @@ public final class Dl4jBackend implements Backend {
 
     @Override
     public Set<ModelFormat> formats() {
-        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
+        return Set.of(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.KERAS_JSON, ModelFormat.MLJ_BUNDLE);
     }
 
     /** Keras files always; a bundle only if it has {@code model.keras} or {@code model.h5}. */
@@ -140,14 +150,14 @@ public final class Dl4jBackend implements Backend {
 
     @Override
     public Model load(ModelSource source, LoadOptions options) {
-        Path file = modelFile(source);
-        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
-        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
-            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
-        }
         Duration timeout = Duration.ofSeconds(IMPORT_TIMEOUT.get(options));
         long started = System.nanoTime();
-        KerasFile keras = KerasFile.read(file, format);
+        Path file = source.format() == ModelFormat.KERAS_JSON ? ModelFormat.kerasArchitecture(source.path()) : modelFile(source, options);
+        KerasFile keras = switch (source.format()) {
+            case KERAS_JSON -> KerasFile.readArchitecture(file, weightsFile(source, options));
+            case MLJ_BUNDLE -> KerasFile.read(file, ModelFormat.detect(file));
+            default -> KerasFile.read(file, source.format());
+        };
         KerasGraph graph;
         String signatureName;
         try {
@@ -165,7 +175,7 @@ public final class Dl4jBackend implements Backend {
         KerasGraphImporter.ImportedGraph imported = KerasGraphImporter.importGraph(graph, keras, timeout);
         try {
             afterImport.accept(imported.network());
-            Dl4jModel model = model(source, options, file, keras.kerasVersion(), graph, imported, signatureName);
+            Dl4jModel model = model(source, options, file, keras.description(), keras.kerasVersion(), graph, imported, signatureName);
             LOG.info("Loaded {} with DL4J in {} ms", file, (System.nanoTime() - started) / 1_000_000);
             return model;
         } catch (RuntimeException | Error e) {
@@ -175,17 +185,23 @@ public final class Dl4jBackend implements Backend {
     }
 
     /** Wraps an imported network in a model with its signature, layers and fastest forward pass. */
-    private static Dl4jModel model(ModelSource source, LoadOptions options, Path file, String kerasVersion, KerasGraph graph,
+    private static Dl4jModel model(ModelSource source, LoadOptions options, Path file, String weightsDescription, String kerasVersion,
+                                   KerasGraph graph,
                                    KerasGraphImporter.ImportedGraph imported, String signatureName) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("dl4j.file", file.toString());
+        if (source.format() == ModelFormat.KERAS_JSON) {
+            details.put(WEIGHTS.key(), weightsDescription);
+        }
         details.put("keras.version", kerasVersion);
         details.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
         Map<String, InputType> types = imported.activationTypes();
         Map<String, KerasLayout> layouts = new LinkedHashMap<>();
         for (KerasGraph.Layer layer : graph.layers()) {
             if (types.containsKey(layer.name())) {
-                layouts.put(layer.name(), KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
+                // DL4J's Permute is a preprocessor that leaves its output in Keras order, whatever type it reports
+                layouts.put(layer.name(), layer.className().equals("Permute") ? KerasLayout.SAME
+                        : KerasLayout.of(types.get(layer.name()), layer.channelsFirst()));
             }
         }
         List<KerasLayout> outputLayouts = graph.outputs().stream().map(name -> layouts.getOrDefault(name, KerasLayout.SAME)).toList();
@@ -217,12 +233,18 @@ public final class Dl4jBackend implements Backend {
         return name;
     }
 
-    private static Path modelFile(ModelSource source) {
-        if (source.format() != ModelFormat.MLJ_BUNDLE) {
-            return source.path();
+    private static Path modelFile(ModelSource source, LoadOptions options) {
+        if (options.option(WEIGHTS.key()).isPresent()) {
+            throw new ModelLoadException("Load option " + WEIGHTS.key() + " names the weights of a Keras architecture JSON; "
+                    + source.path() + " is a " + source.format().description() + ", which holds its own weights");
         }
-        return bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
+        Path file = source.format() != ModelFormat.MLJ_BUNDLE ? source.path() : bundleModelFile(source).orElseThrow(() -> new ModelLoadException(
                 "Bundle " + source.path() + " has neither " + KERAS_FILE + " nor " + H5_FILE + " for the dl4j backend"));
+        ModelFormat format = source.format() == ModelFormat.MLJ_BUNDLE ? ModelFormat.detect(file) : source.format();
+        if (format != ModelFormat.KERAS && format != ModelFormat.HDF5) {
+            throw new ModelLoadException(file + " is a " + format.description() + ", not a Keras file");
+        }
+        return file;
     }
 
     /**
@@ -247,7 +269,12 @@ public final class Dl4jBackend implements Backend {
         };
         boolean fuseLstm = FUSED_LSTM.get(options);
         ChainForwardPass.Plan plan = ChainForwardPass.plan(network, graph, imported.activationTypes(), fuseLstm,
-                DIRECT_DENSE.get(options), new OmpThreads(LSTM_THREADS.get(options)));
+                DIRECT_DENSE.get(options), imported.computations(), new OmpThreads(LSTM_THREADS.get(options)));
+        if (!imported.computations().isEmpty() && !plan.supported()) {
+            // the caller closes the imported network
+            throw new UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
+                    + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
+        }
         ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
                 : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
@@ -258,6 +285,15 @@ public final class Dl4jBackend implements Backend {
         details.put(FUSED_LSTM_DETAIL, fusedLstm);
         LOG.debug("oneDNN helpers: {}; fused LSTM: {}", helpers, fusedLstm);
         return forwardPass;
+    }
+
+    /** The weights of an architecture JSON: the {@link #WEIGHTS} option, else the directory's weights file. */
+    private static Path weightsFile(ModelSource source, LoadOptions options) {
+        return options.option(WEIGHTS.key()).map(WEIGHTS::parse).map(Path::of)
+                .or(() -> ModelFormat.kerasWeights(source.path()))
+                .orElseThrow(() -> new ModelLoadException(source.path() + " is a Keras architecture JSON without its weights: name the "
+                        + "weights file (save_weights output, .h5 or .weights.h5) with load option " + WEIGHTS.key()
+                        + "=PATH (CLI: --weights PATH), or put both files alone in one directory and load the directory"));
     }
 
     /** The one signature: the manifest's specs for a bundle, else the Keras config's. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +34,14 @@ import org.mlj.api.UnsupportedModelException;
  *   <li>{@code inbound_nodes} of {@code {"args": [keras tensors], "kwargs": {}}} become
  *       {@code [[[layer, node, tensor, {}], ...]]};</li>
  *   <li>{@code Embedding} gains the {@code input_length} DL4J requires (from its build shape or input layer);</li>
- *   <li>{@code LeakyReLU.negative_slope} becomes {@code alpha}.</li>
+ *   <li>{@code LeakyReLU.negative_slope} becomes {@code alpha}; the {@code silu} activation {@code swish};</li>
+ *   <li>the {@code NotEqual}/{@code Any} op nodes that compute masks are dropped; {@link KerasGraph#masked()}
+ *       records which layers receive a mask.</li>
  * </ul>
+ * Layers that DL4J cannot compute as Keras does ({@link KerasGraph#computed()}: GRU, LayerNormalization,
+ * TimeDistributed(Dense), masked or backward recurrent layers, Masking, dilated Conv1D, 1D padding,
+ * cropping and upsampling) become placeholders of the same output shape, which {@link KerasComputation}s
+ * replace at run time; a model with such layers must be a chain.
  * For every version, Sequential models become functional ones (so that every Keras layer, Flatten and
  * Dropout included, is a named vertex of one DL4J ComputationGraph), and every initializer becomes
  * {@code Zeros}: weights are overwritten by the file's anyway, and DL4J's native Orthogonal sampling
@@ -54,13 +62,30 @@ final class KerasConfigTranslator {
             "Bidirectional", "Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate",
             "ReLU", "ELU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Softmax", "LocallyConnected1D",
             "Convolution1D", "Convolution2D", "Convolution3D", "AtrousConvolution1D", "AtrousConvolution2D",
-            "SeparableConvolution2D", "Deconvolution2D", "Merge", "TimeDistributedDense");
-    private static final Set<String> RECURRENT = Set.of("LSTM", "SimpleRNN");
+            "SeparableConvolution2D", "Deconvolution2D", "Merge", "TimeDistributedDense",
+            "GRU", "LayerNormalization", "TimeDistributed");
+    private static final Set<String> RECURRENT = Set.of("LSTM", "SimpleRNN", "GRU");
+    /** The op nodes Keras 3 writes into a functional config to compute masks; mlj computes masks itself. */
+    private static final Set<String> MASK_OPS = Set.of("NotEqual", "Any");
+    /** Layers that may receive a mask: recurrent layers skip masked steps, the others ignore the mask as Keras does. */
+    private static final Set<String> MASK_CONSUMERS = Set.of("LSTM", "SimpleRNN", "GRU", "Bidirectional", "TimeDistributed",
+            "Dense", "Dropout", "Activation", "SpatialDropout1D", "GaussianNoise", "GaussianDropout");
+    /** Layers that start a mask. */
+    private static final Set<String> MASK_PRODUCERS = Set.of("Masking", "Embedding");
+    /** Layers whose Keras {@code gelu} activation mlj sets on the DL4J layer after import ({@link KerasGelu}). */
+    static final Set<String> GELU_LAYERS = Set.of("Dense", "Conv1D", "Conv2D", "Activation");
+    /** Why a class is refused, where the reason is more than "DL4J has no such layer". */
+    private static final Map<String, String> REFUSALS = Map.of(
+            "Minimum", "Deeplearning4j 1.0.0-M2.1 has no Minimum merge",
+            "Dot", "Deeplearning4j 1.0.0-M2.1 has no Dot merge",
+            "Lambda", "a Lambda layer is Python code, which mlj never runs");
     private static final Set<String> KERAS1_INITIALIZERS = Set.of("init", "inner_init", "beta_init", "gamma_init");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String source;
     private final int kerasMajorVersion;
+    /** The layers mlj computes itself, with a placeholder in the DL4J config. */
+    private Set<String> computed = Set.of();
 
     private KerasConfigTranslator(String source, int kerasMajorVersion) {
         this.source = source;
@@ -88,12 +113,18 @@ final class KerasConfigTranslator {
     private KerasGraph translate(JsonNode model, Optional<String> backend) {
         String modelClass = model.path("class_name").asText("");
         JsonNode config = model.path("config");
-        List<JsonNode> layers = new ArrayList<>();
-        (modelClass.equals("Sequential") && config.isArray() ? config : config.path("layers")).forEach(layers::add);
-        if (layers.isEmpty()) {
+        List<JsonNode> all = new ArrayList<>();
+        (modelClass.equals("Sequential") && config.isArray() ? config : config.path("layers")).forEach(all::add);
+        if (all.isEmpty()) {
             throw new ModelLoadException(source + ": the model config lists no layers");
         }
-        checkSupported(modelClass, layers);
+        List<JsonNode> layers = all.stream().filter(layer -> !MASK_OPS.contains(layer.path("class_name").asText())).toList();
+        Set<String> maskOps = new HashSet<>();
+        all.stream().filter(layer -> MASK_OPS.contains(layer.path("class_name").asText())).forEach(op -> maskOps.add(layerName(op)));
+        Set<String> masked = modelClass.equals("Sequential") ? sequentialMasked(layers) : functionalMasked(layers);
+        checkSupported(modelClass, layers, maskOps, masked);
+        computed = computedLayers(layers, masked);
+        checkChain(modelClass, config, layers);
 
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
@@ -129,10 +160,115 @@ final class KerasConfigTranslator {
                 graphLayers.add(new KerasGraph.Layer(layerName(layer), className, layer.path("config")));
             }
         }
-        return new KerasGraph(root.toString(), inputSpecs, outputs, graphLayers);
+        return new KerasGraph(root.toString(), inputSpecs, outputs, graphLayers, computed, masked);
     }
 
-    private void checkSupported(String modelClass, List<JsonNode> layers) {
+    /** Functional (Keras 3): the layers called with a {@code mask} keyword argument. */
+    private static Set<String> functionalMasked(List<JsonNode> layers) {
+        Set<String> masked = new HashSet<>();
+        for (JsonNode layer : layers) {
+            for (JsonNode node : layer.path("inbound_nodes")) {
+                if (node.isObject() && !kerasTensors(node.path("kwargs").path("mask")).isEmpty()) {
+                    masked.add(layer.path("name").asText(layer.path("config").path("name").asText()));
+                }
+            }
+        }
+        return masked;
+    }
+
+    /**
+     * Sequential: Keras propagates the mask of a Masking layer or {@code Embedding(mask_zero=True)}
+     * through the following layers up to a recurrent layer that returns its last output only.
+     */
+    private static Set<String> sequentialMasked(List<JsonNode> layers) {
+        Set<String> masked = new HashSet<>();
+        boolean masking = false;
+        for (JsonNode layer : layers) {
+            String className = layer.path("class_name").asText();
+            JsonNode config = layer.path("config");
+            String name = layer.path("name").asText(config.path("name").asText());
+            if (masking && MASK_CONSUMERS.contains(className)) {
+                masked.add(name);
+                boolean recurrent = RECURRENT.contains(className) || className.equals("Bidirectional");
+                JsonNode inner = className.equals("Bidirectional") ? config.path("layer").path("config") : config;
+                if (recurrent && !inner.path("return_sequences").asBoolean(false)) {
+                    masking = false;
+                }
+            } else if (masking) {
+                masked.add(name);
+                masking = false;
+            }
+            if (className.equals("Masking") || (className.equals("Embedding") && config.path("mask_zero").asBoolean(false))) {
+                masking = true;
+            }
+        }
+        return masked;
+    }
+
+    /**
+     * The layers mlj computes itself: GRU, LayerNormalization, TimeDistributed and Masking always;
+     * recurrent layers that run backwards or skip masked steps.
+     */
+    private static Set<String> computedLayers(List<JsonNode> layers, Set<String> masked) {
+        Set<String> computed = new LinkedHashSet<>();
+        String previous = null;
+        for (JsonNode layer : layers) {
+            String className = layer.path("class_name").asText();
+            JsonNode config = layer.path("config");
+            String name = layer.path("name").asText(config.path("name").asText());
+            JsonNode inner = config.path("layer");
+            boolean afterComputed = computed.contains(previous);
+            previous = name;
+            boolean compute = switch (className) {
+                // DL4J's 1D pooling reads sequences that a computed layer hands on in another layout
+                case "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D" -> afterComputed;
+                case "GRU", "LayerNormalization", "TimeDistributed", "Masking", "ZeroPadding1D", "Cropping1D", "UpSampling1D" -> true;
+                case "Conv1D" -> dilation(config) > 1;
+                case "LSTM", "SimpleRNN" -> masked.contains(name) || config.path("go_backwards").asBoolean(false);
+                case "Bidirectional" -> masked.contains(name) || inner.path("class_name").asText().equals("GRU")
+                        || inner.path("config").path("go_backwards").asBoolean(false);
+                default -> false;
+            };
+            if (compute) {
+                computed.add(name);
+            }
+        }
+        return computed;
+    }
+
+    /** A Conv1D's dilation rate ({@code 2} or {@code [2]}). */
+    private static int dilation(JsonNode config) {
+        JsonNode rate = config.path("dilation_rate");
+        return rate.isArray() ? rate.path(0).asInt(1) : rate.asInt(1);
+    }
+
+    /** Layers mlj computes run in a chain only (one input, one output, each layer fed by the one before). */
+    private void checkChain(String modelClass, JsonNode config, List<JsonNode> layers) {
+        if (computed.isEmpty() || modelClass.equals("Sequential")) {
+            return;
+        }
+        boolean chain = endpointNames(config.path("input_layers"), "input_layers").size() == 1
+                && endpointNames(config.path("output_layers"), "output_layers").size() == 1;
+        String previous = null;
+        for (JsonNode layer : layers) {
+            ArrayNode inbound = inboundNodes(layer);
+            if (previous != null && (inbound.size() != 1 || inbound.get(0).size() != 1
+                    || !inbound.get(0).get(0).get(0).asText().equals(previous))) {
+                chain = false;
+            }
+            previous = layerName(layer);
+        }
+        if (!chain) {
+            List<String> named = layers.stream().filter(layer -> computed.contains(layerName(layer)))
+                    .map(layer -> layerName(layer) + " (" + layer.path("class_name").asText()
+                            + ": mlj computes it itself, in single-input, single-output chains of layers only)")
+                    .toList();
+            throw new UnsupportedModelException("The dl4j backend cannot import " + source + ": unsupported layer"
+                    + (named.size() > 1 ? "s " : " ") + String.join(", ", named) + ". " + tensorFlowAdvice(), named, null);
+        }
+    }
+
+    private void checkSupported(String modelClass, List<JsonNode> layers, Set<String> maskOps, Set<String> masked) {
         if (!modelClass.equals("Sequential") && !modelClass.equals("Functional") && !modelClass.equals("Model")) {
             throw new UnsupportedModelException(source + " holds a model of class " + modelClass
                     + "; the dl4j backend imports Sequential and functional models only. " + tensorFlowAdvice());
@@ -140,7 +276,14 @@ final class KerasConfigTranslator {
         List<String> unsupported = new ArrayList<>();
         for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText("?");
-            Optional<String> reason = unsupportedReason(className, layer);
+            Optional<String> reason = unsupportedReason(className, layer, masked.contains(layerName(layer)));
+            for (JsonNode node : layer.path("inbound_nodes")) {
+                for (ArrayNode history : kerasTensors(node.isObject() ? node.path("args") : node)) {
+                    if (maskOps.contains(history.path(0).asText())) {
+                        reason = Optional.of(": takes the op node " + history.path(0).asText() + " as data");
+                    }
+                }
+            }
             reason.ifPresent(why -> unsupported.add(layerName(layer) + " (" + className + why + ")"));
         }
         if (!unsupported.isEmpty()) {
@@ -155,10 +298,10 @@ final class KerasConfigTranslator {
                 + "`" + BundleManifest.EXPORT_COMMAND + "` writes a bundle that has one.";
     }
 
-    /** Empty when DL4J imports the layer faithfully; else "" for an unknown class or ": why" for an unsupported option. */
-    private static Optional<String> unsupportedReason(String className, JsonNode layer) {
+    /** Empty when the layer runs faithfully on dl4j; else ": why". */
+    private static Optional<String> unsupportedReason(String className, JsonNode layer, boolean masked) {
         if (!SUPPORTED.contains(className)) {
-            return Optional.of("");
+            return Optional.of(": " + REFUSALS.getOrDefault(className, "no such layer in Deeplearning4j 1.0.0-M2.1"));
         }
         JsonNode config = layer.path("config");
         if (layer.path("inbound_nodes").size() > 1) {
@@ -167,18 +310,62 @@ final class KerasConfigTranslator {
         if (config.path("groups").asInt(1) != 1) {
             return Optional.of(": grouped convolution");
         }
+        if ("gelu".equals(config.path("activation").asText()) && !GELU_LAYERS.contains(className)) {
+            return Optional.of(": activation gelu (mlj sets the exact gelu on " + GELU_LAYERS + " layers only)");
+        }
+        if (className.equals("Conv1D") && dilation(config) > 1) {
+            return activationReason(config, List.of("activation"));
+        }
+        if (masked && !MASK_CONSUMERS.contains(className)) {
+            return Optional.of(": receives a mask, which the dl4j backend applies in recurrent layers only");
+        }
         boolean bidirectional = className.equals("Bidirectional");
+        if (className.equals("TimeDistributed")) {
+            JsonNode inner = config.path("layer");
+            if (!inner.path("class_name").asText().equals("Dense")) {
+                return Optional.of(": TimeDistributed(" + inner.path("class_name").asText("?") + "); only TimeDistributed(Dense) runs on dl4j");
+            }
+            return activationReason(inner.path("config"), List.of("activation"));
+        }
+        if (bidirectional && config.path("merge_mode").isNull()) {
+            return Optional.of(": merge_mode=None (two outputs)");
+        }
         if (RECURRENT.contains(className) || bidirectional) {
             JsonNode recurrent = bidirectional ? config.path("layer").path("config") : config;
-            for (String option : bidirectional ? List.of("return_state", "stateful") : List.of("go_backwards", "return_state", "stateful")) {
+            String cell = bidirectional ? config.path("layer").path("class_name").asText() : className;
+            if (!RECURRENT.contains(cell)) {
+                return Optional.of(": wraps " + cell);
+            }
+            for (String option : List.of("return_state", "stateful")) {
                 if (recurrent.path(option).asBoolean(false)) {
                     return Optional.of(": " + option + "=True");
                 }
             }
+            boolean computedHere = cell.equals("GRU") || masked || recurrent.path("go_backwards").asBoolean(false);
+            if (computedHere) {
+                return activationReason(recurrent, cell.equals("SimpleRNN") ? List.of("activation")
+                        : List.of("activation", "recurrent_activation"));
+            }
         }
         for (JsonNode node : layer.path("inbound_nodes")) {
-            if (node.isObject() && !kerasTensors(node.path("kwargs")).isEmpty()) {
-                return Optional.of(": tensor keyword arguments");
+            if (node.isObject()) {
+                JsonNode kwargs = node.path("kwargs");
+                for (Iterator<String> keys = kwargs.fieldNames(); keys.hasNext(); ) {
+                    String key = keys.next();
+                    if (!key.equals("mask") && !kerasTensors(kwargs.path(key)).isEmpty()) {
+                        return Optional.of(": tensor keyword argument " + key);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> activationReason(JsonNode config, List<String> keys) {
+        for (String key : keys) {
+            String activation = config.path(key).asText("linear");
+            if (!KerasRecurrence.ACTIVATIONS.contains(activation)) {
+                return Optional.of(": " + key + " " + activation + " (mlj computes this layer with " + KerasRecurrence.ACTIVATIONS + " only)");
             }
         }
         return Optional.empty();
@@ -220,6 +407,10 @@ final class KerasConfigTranslator {
         config.put("name", layerName(first) + "_input");
         config.set("batch_input_shape", shape.deepCopy());
         config.set("dtype", firstConfig.path("dtype").isTextual() ? firstConfig.path("dtype") : NODES.textNode("float32"));
+        if (kerasMajorVersion == 1) {
+            // Keras 1: DL4J reads an input's layout from its own dim_ordering; without it a "tf" CNN is read as channels first.
+            keras1DimOrdering(List.of(first)).ifPresent(order -> config.put("dim_ordering", order));
+        }
         ObjectNode input = NODES.objectNode();
         input.put("class_name", "InputLayer");
         input.put("name", config.path("name").asText());
@@ -243,6 +434,15 @@ final class KerasConfigTranslator {
         ObjectNode config = layer.path("config").isObject() ? ((ObjectNode) layer.path("config")).deepCopy() : NODES.objectNode();
         config.put("name", name);
         replaceInitializers(config);
+        if ("silu".equals(config.path("activation").asText())) {
+            config.put("activation", "swish"); // Keras 3 writes swish as silu; the same function
+        }
+        if ("gelu".equals(config.path("activation").asText())) {
+            config.put("activation", "linear"); // DL4J knows no exact gelu: KerasGraphImporter sets KerasGelu
+        }
+        if (computed.contains(name)) {
+            return placeholder(layer, name, inboundNodes);
+        }
         switch (className) {
             case "InputLayer" -> {
                 if (!config.has("batch_input_shape") && config.has("batch_shape")) {
@@ -250,6 +450,8 @@ final class KerasConfigTranslator {
                 }
             }
             case "Embedding" -> {
+                // DL4J zeroes the embedding of id 0 for mask_zero; Keras keeps it and masks the step, which mlj does
+                config.put("mask_zero", false);
                 if (!config.has("input_length")) {
                     config.set("input_length", embeddingInputLength(layer, inboundNodes, allLayers));
                 }
@@ -257,6 +459,12 @@ final class KerasConfigTranslator {
             case "LeakyReLU" -> {
                 if (!config.has("alpha") && config.has("negative_slope")) {
                     config.set("alpha", config.get("negative_slope"));
+                }
+            }
+            case "Flatten" -> {
+                // Keras 1 flattened in the model's (global) dim ordering; DL4J reads it from the layer and assumes "th" without.
+                if (kerasMajorVersion == 1 && !config.has("dim_ordering")) {
+                    keras1DimOrdering(allLayers).ifPresent(order -> config.put("dim_ordering", order));
                 }
             }
             default -> {
@@ -268,6 +476,98 @@ final class KerasConfigTranslator {
         translated.set("config", config);
         translated.set("inbound_nodes", inboundNodes);
         return translated;
+    }
+
+    /**
+     * A layer DL4J can import in place of one mlj computes, with the same output shape: an LSTM (its
+     * weights stay zero) for recurrent and TimeDistributed(Dense) layers, a linear Activation for
+     * LayerNormalization, an undilated Conv1D of the same extent, the layer itself for Masking,
+     * ZeroPadding1D, Cropping1D and UpSampling1D.
+     */
+    private static ObjectNode placeholder(JsonNode layer, String name, ArrayNode inboundNodes) {
+        String className = layer.path("class_name").asText();
+        JsonNode config = layer.path("config");
+        ObjectNode translated = NODES.objectNode();
+        ObjectNode placeholder = NODES.objectNode();
+        placeholder.put("name", name);
+        switch (className) {
+            case "LayerNormalization" -> {
+                translated.put("class_name", "Activation");
+                placeholder.put("activation", "linear");
+            }
+            case "ZeroPadding1D", "Cropping1D", "UpSampling1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D",
+                 "GlobalAveragePooling1D" -> {
+                // DL4J's own layer computes the output type right (only its arrays are wrong)
+                ObjectNode same = ((ObjectNode) config).deepCopy();
+                same.put("name", name);
+                translated.put("class_name", className);
+                translated.put("name", name);
+                translated.set("config", same);
+                translated.set("inbound_nodes", inboundNodes);
+                return translated;
+            }
+            case "Masking" -> {
+                translated.put("class_name", "Masking");
+                placeholder.put("mask_value", config.path("mask_value").asDouble(0.0));
+            }
+            case "Conv1D" -> {
+                // the same output shape: the dilated kernel's extent, undilated
+                ObjectNode conv = ((ObjectNode) config).deepCopy();
+                int size = conv.path("kernel_size").isArray() ? conv.path("kernel_size").path(0).asInt() : conv.path("kernel_size").asInt();
+                conv.set("kernel_size", NODES.arrayNode().add((size - 1) * dilation(config) + 1));
+                conv.set("dilation_rate", NODES.arrayNode().add(1));
+                conv.put("name", name);
+                conv.put("activation", "linear");
+                for (String key : List.of("kernel", "bias")) {
+                    ObjectNode zeros = NODES.objectNode();
+                    zeros.put("class_name", "Zeros");
+                    zeros.set("config", NODES.objectNode());
+                    conv.set(key + "_initializer", zeros);
+                }
+                translated.put("class_name", "Conv1D");
+                translated.put("name", name);
+                translated.set("config", conv);
+                translated.set("inbound_nodes", inboundNodes);
+                return translated;
+            }
+            default -> {
+                JsonNode inner = className.equals("Bidirectional") || className.equals("TimeDistributed")
+                        ? config.path("layer").path("config") : config;
+                int units = inner.path("units").asInt();
+                boolean sequences = className.equals("TimeDistributed") || inner.path("return_sequences").asBoolean(false);
+                if (className.equals("Bidirectional") && config.path("merge_mode").asText().equals("concat")) {
+                    units *= 2;
+                }
+                translated.put("class_name", "LSTM");
+                placeholder.put("units", units);
+                placeholder.put("return_sequences", sequences);
+                placeholder.put("activation", "tanh");
+                placeholder.put("recurrent_activation", "sigmoid");
+                placeholder.put("use_bias", true);
+                placeholder.put("unit_forget_bias", false);
+                placeholder.put("dropout", 0.0);
+                placeholder.put("recurrent_dropout", 0.0);
+                for (String flag : List.of("unroll", "stateful", "go_backwards", "return_state")) {
+                    placeholder.put(flag, false);
+                }
+                for (String key : List.of("kernel", "recurrent", "bias")) {
+                    ObjectNode zeros = NODES.objectNode();
+                    zeros.put("class_name", "Zeros");
+                    zeros.set("config", NODES.objectNode());
+                    placeholder.set(key + "_initializer", zeros);
+                }
+            }
+        }
+        translated.put("name", name);
+        translated.set("config", placeholder);
+        translated.set("inbound_nodes", inboundNodes);
+        return translated;
+    }
+
+    /** The dim ordering ({@code tf} or {@code th}) a Keras 1 model's layers declare, if any does. */
+    private static Optional<String> keras1DimOrdering(List<JsonNode> layers) {
+        return layers.stream().map(layer -> layer.path("config").path("dim_ordering")).filter(JsonNode::isTextual)
+                .map(JsonNode::asText).findFirst();
     }
 
     /** The sequence length an Embedding sees: its build shape, else its input layer's shape, else null (inferred). */

@@ -26,7 +26,10 @@ import org.mlj.api.ModelLoadException;
  * <p>A Keras 3 {@code .keras} file is a zip of {@code config.json}, {@code metadata.json} and
  * {@code model.weights.h5}; each entry is checked against its CRC after it is read. An {@code .h5} file
  * (Keras 1, 2 or 3 legacy) is read whole into memory; its config is the {@code model_config} attribute.
- * HDF5 is read in pure Java ({@link Hdf5File}). The user's file is only ever opened for reading, and
+ * An architecture JSON ({@code model.to_json()}) comes with a separate weights file
+ * ({@code save_weights}): Keras 1/2 {@code weights.h5} (layer groups at the root) or Keras 3
+ * {@code .weights.h5} (the layout of {@code model.weights.h5} in a {@code .keras} zip).
+ * HDF5 is read in pure Java ({@link Hdf5File}). The user's files are only ever opened for reading, and
  * nothing is written to disk. Files and entries are limited to {@value #MAX_BYTES} bytes. Close to
  * release the weights.
  *
@@ -118,22 +121,100 @@ record KerasFile(String description, JsonNode config, String kerasVersion, Optio
         }
     }
 
-    private static KerasFile readHdf5(Path path) {
-        byte[] image;
+    /**
+     * Reads an architecture JSON and its weights file.
+     *
+     * <p>The Keras version is the JSON's {@code keras_version} (Keras 1 and 2 write it), else 3 for
+     * Keras 3 weights ({@code layers/.../vars}) or a Keras 3 config (top-level {@code module}), else the
+     * weights file's {@code keras_version} attribute, else 1 for a config with Keras 1 layer keys
+     * ({@code output_dim}, {@code nb_filter}), else 2.
+     *
+     * @throws ModelLoadException if the JSON is no Keras config or the weights file is not HDF5
+     */
+    static KerasFile readArchitecture(Path json, Path weightsPath) {
+        JsonNode config;
+        try {
+            long size = Files.size(json);
+            if (size > MAX_BYTES) {
+                throw new ModelLoadException(json + " has " + size + " bytes, more than the " + MAX_BYTES + " mlj reads");
+            }
+            config = parseJson(Files.readAllBytes(json), json.toString());
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read " + json + ": " + e, e);
+        }
+        if (!config.has("class_name") || !config.has("config")) {
+            throw new ModelLoadException(json + " is not a Keras model architecture (model.to_json()): it has no class_name and config");
+        }
+        if (!Files.isRegularFile(weightsPath)) {
+            throw new ModelLoadException("Weights file " + weightsPath + " (for " + json + ") does not exist");
+        }
+        if (!isHdf5(weightsPath)) {
+            throw new ModelLoadException("Weights file " + weightsPath + " is not HDF5: mlj reads weights saved with save_weights "
+                    + "to an .h5 file (Keras 1/2) or a .weights.h5 file (Keras 3), not TensorFlow checkpoints");
+        }
+        Hdf5File weights = Hdf5File.open(weightsPath.toString(), ByteBuffer.wrap(readImage(weightsPath)));
+        try {
+            boolean keras3Layout = weights.isGroup("layers") && !weights.exists("model_weights")
+                    && rootAttribute(weights, "layer_names").isEmpty();
+            Optional<String> version = text(config, "keras_version")
+                    .or(() -> keras3Layout || config.has("module") ? Optional.of("3") : Optional.empty())
+                    .or(() -> rootAttribute(weights, "keras_version"))
+                    .or(() -> weights.exists("model_weights") ? attribute(weights, "model_weights", "keras_version") : Optional.empty());
+            String kerasVersion = version.orElseGet(() -> hasKeras1LayerKeys(config.path("config")) ? "1" : "2");
+            Optional<String> backend = text(config, "backend").or(() -> rootAttribute(weights, "backend"));
+            return new KerasFile(weightsPath.toString(), config, kerasVersion, backend, weights,
+                    keras3Layout ? WeightLayout.KERAS_V3 : WeightLayout.HDF5_LEGACY);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static boolean isHdf5(Path path) {
+        try {
+            return ModelFormat.detect(path) == ModelFormat.HDF5;
+        } catch (ModelLoadException e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static boolean hasKeras1LayerKeys(JsonNode config) {
+        JsonNode layers = config.isArray() ? config : config.path("layers");
+        for (JsonNode layer : layers) {
+            JsonNode layerConfig = layer.path("config");
+            if (layerConfig.has("output_dim") || layerConfig.has("nb_filter") || layerConfig.has("init")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] readImage(Path path) {
         try {
             long size = Files.size(path);
             if (size > MAX_BYTES) {
                 throw new ModelLoadException(path + " has " + size + " bytes, more than the " + MAX_BYTES + " mlj reads");
             }
-            image = Files.readAllBytes(path);
+            return Files.readAllBytes(path);
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read " + path + ": " + e, e);
         }
+    }
+
+    private static KerasFile readHdf5(Path path) {
+        byte[] image = readImage(path);
         String description = path.toString();
         Hdf5File weights = Hdf5File.open(description, ByteBuffer.wrap(image));
         try {
             String modelConfig = rootAttribute(weights, "model_config").orElseThrow(() -> new ModelLoadException(path
-                    + " has no model_config attribute: it holds weights only; save the whole model (model.save) instead"));
+                    + " has no model_config attribute: it holds weights only; load the model's architecture JSON (model.to_json()) "
+                    + "with this file as its weights (load option " + Dl4jBackend.WEIGHTS.key() + "=" + path
+                    + ", CLI --weights), or save the whole model (model.save)"));
             JsonNode config = parseJson(modelConfig.getBytes(StandardCharsets.UTF_8), path + " (model_config)");
             String version = rootAttribute(weights, "keras_version")
                     .or(() -> weights.exists("model_weights") ? attribute(weights, "model_weights", "keras_version") : Optional.empty())

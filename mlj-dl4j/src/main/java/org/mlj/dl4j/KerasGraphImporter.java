@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
@@ -20,11 +24,11 @@ import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.config.KerasModelConfiguration;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
-import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
 import org.mlj.api.MljException;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +52,10 @@ final class KerasGraphImporter {
      *
      * @param network the initialised network holding the file's weights
      * @param activationTypes the output type of every vertex (inputs included), by vertex name
+     * @param computations what mlj computes for each of {@link KerasGraph#computed()}, by layer name
      */
-    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes) implements AutoCloseable {
+    record ImportedGraph(ComputationGraph network, Map<String, InputType> activationTypes,
+                         Map<String, KerasComputation> computations) implements AutoCloseable {
         /** Frees the network's native memory (parameters, workspaces); for a network that will not be used. */
         @Override
         public void close() {
@@ -112,31 +118,112 @@ final class KerasGraphImporter {
                 .enforceTrainingConfig(false)
                 .buildModel();
         Map<String, KerasLayer> kerasLayers = keras.getLayers();
+        Map<String, String> classes = new HashMap<>();
+        graph.layers().forEach(layer -> classes.put(layer.name(), layer.className()));
+        Map<String, KerasComputation> computations = new HashMap<>();
+        for (KerasGraph.Layer layer : graph.layers()) {
+            if (graph.computed().contains(layer.name())) {
+                computations.put(layer.name(), KerasComputations.of(layer, weights.getOrDefault(layer.name(), Map.of()), file.description()));
+            }
+        }
         for (Map.Entry<String, Map<String, INDArray>> entry : weights.entrySet()) {
+            if (graph.computed().contains(entry.getKey())) {
+                continue;
+            }
             KerasLayer layer = kerasLayers.get(entry.getKey());
             if (layer == null) {
                 throw new ModelLoadException(file.description() + " has weights for layer '" + entry.getKey()
                         + "', which DL4J's import of the config does not have");
             }
-            layer.setWeights(new HashMap<>(entry.getValue()));
+            Map<String, INDArray> given = new HashMap<>(entry.getValue());
+            if ("BatchNormalization".equals(classes.get(entry.getKey())) && given.containsKey("moving_mean")) {
+                // center=False / scale=False: DL4J's importer wants the arrays anyway (and fails without both)
+                given.putIfAbsent("beta", Nd4j.zerosLike(given.get("moving_mean")));
+                given.putIfAbsent("gamma", Nd4j.onesLike(given.get("moving_mean")));
+            }
+            layer.setWeights(given);
+            correctConv1dKernel(classes.get(entry.getKey()), entry.getValue(), layer);
         }
         ComputationGraphConfiguration configuration = keras.getComputationGraphConfiguration();
+        setExactGelu(configuration, graph);
         ComputationGraph network = new ComputationGraph(configuration);
         network.init();
-        ImportedGraph imported = new ImportedGraph(network, Map.of());
+        ImportedGraph imported = new ImportedGraph(network, Map.of(), computations);
         try {
-            checkShapes(network, kerasLayers, file);
-            KerasModelUtils.copyWeightsToModel(network, kerasLayers);
+            checkShapes(network, kerasLayers, graph.computed(), file);
+            for (Layer layer : network.getLayers()) {
+                String name = layer.conf().getLayer().getLayerName();
+                if (!graph.computed().contains(name)) {
+                    copyWeights(kerasLayers.get(name), layer, file);
+                }
+            }
             InputType[] inputTypes = configuration.getNetworkInputs().stream()
                     .map(name -> keras.getOutputTypes().get(name)).toArray(InputType[]::new);
             Map<String, InputType> types = configuration.clone().getLayerActivationTypes(false, false, inputTypes);
             LOG.debug("Imported {} in {} ms: {} parameters", file.description(), (System.nanoTime() - started) / 1_000_000,
                     network.numParams());
-            return new ImportedGraph(network, types);
-        } catch (RuntimeException | Error e) {
+            return new ImportedGraph(network, types, computations);
+        } catch (Exception | Error e) {
             imported.close();
             throw e;
         }
+    }
+
+    /** Sets {@link KerasGelu} on the DL4J layers whose Keras activation is gelu (translated as linear). */
+    private static void setExactGelu(ComputationGraphConfiguration configuration, KerasGraph graph) {
+        for (KerasGraph.Layer layer : graph.layers()) {
+            if (!"gelu".equals(layer.config().path("activation").asText()) || graph.computed().contains(layer.name())) {
+                continue;
+            }
+            if (configuration.getVertices().get(layer.name()) instanceof LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof BaseLayer base) {
+                base.setActivationFn(new KerasGelu());
+            } else if (configuration.getVertices().get(layer.name()) instanceof LayerVertex vertex
+                    && vertex.getLayerConf().getLayer() instanceof ActivationLayer activation) {
+                activation.setActivationFn(new KerasGelu());
+            } else {
+                throw new UnsupportedModelException("The dl4j backend cannot set the gelu activation of layer '" + layer.name() + "'",
+                        List.of(layer.name() + " (" + layer.className() + ": activation gelu)"), null);
+            }
+        }
+    }
+
+    /**
+     * DL4J's copy, and for layers whose DL4J-Keras class reports no parameters although it set weights
+     * (PReLU in M2.1, whose alpha would silently stay at its initial value), a direct copy of each.
+     */
+    private static void copyWeights(KerasLayer keras, Layer layer, KerasFile file) throws Exception {
+        keras.copyWeightsToLayer(layer);
+        Map<String, INDArray> given = keras.getWeights();
+        if (keras.getNumParams() > 0 || given == null || given.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+            INDArray value = given.get(param.getKey());
+            if (value == null || value.length() != param.getValue().length()) {
+                throw new ModelLoadException(file.description() + ": layer '" + keras.getLayerName() + "' has no weight "
+                        + param.getKey() + " of " + param.getValue().length() + " values");
+            }
+            layer.setParam(param.getKey(), value.reshape(param.getValue().shape()));
+        }
+    }
+
+    /**
+     * DL4J M2.1's Convolution1D layer declares its kernel parameter as {@code [out, in, kernel, 1]} but
+     * its forward pass reshapes (does not permute) that buffer to the {@code [kernel, in, out]} that
+     * libnd4j's {@code conv1d} op takes: the parameter must hold the Keras kernel's values in their Keras
+     * order under DL4J's shape. {@code KerasConvolution1D.setWeights} gives the shape
+     * {@code [kernel, in, out, 1]} instead, which the network refuses.
+     */
+    private static void correctConv1dKernel(String kerasClass, Map<String, INDArray> given, KerasLayer layer) {
+        if (!"Conv1D".equals(kerasClass) && !"Convolution1D".equals(kerasClass)) {
+            return;
+        }
+        INDArray kernel = given.get("kernel");
+        if (kernel == null || kernel.rank() != 3) {
+            return;
+        }
+        layer.getWeights().put("W", kernel.dup('c').reshape('c', kernel.size(2), kernel.size(1), kernel.size(0), 1));
     }
 
     /**
@@ -144,12 +231,13 @@ final class KerasGraphImporter {
      * dimensions of size 1 (Keras biases are [n], DL4J's [1, n]). A mere element-count match, which
      * DL4J would silently reshape, is an error.
      */
-    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, KerasFile file) {
+    private static void checkShapes(ComputationGraph network, Map<String, KerasLayer> kerasLayers, Set<String> computed,
+                                    KerasFile file) {
         List<String> problems = new ArrayList<>();
         for (Layer layer : network.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             KerasLayer keras = kerasLayers.get(name);
-            if (keras == null || keras.getNumParams() == 0) {
+            if (keras == null || keras.getNumParams() == 0 || computed.contains(name)) {
                 continue;
             }
             Map<String, INDArray> given = keras.getWeights();

@@ -40,9 +40,24 @@ enum KerasLayout {
         return SAME;
     }
 
-    /** A DL4J activation as a (possibly permuted) view in Keras layout. */
+    /**
+     * A DL4J activation as a (possibly permuted) view in Keras layout. An activation of another rank than
+     * the layout's is left as it is (DL4J reports some global poolings as sequences that they are not).
+     */
     INDArray toKeras(INDArray activation) {
-        return permutation.length == 0 ? activation : activation.permute(permutation);
+        return permutation.length == 0 || activation.rank() != permutation.length ? activation : activation.permute(permutation);
+    }
+
+    /** A Keras-layout activation as a view in this layout's DL4J layout (the inverse of {@link #toKeras}). */
+    INDArray fromKeras(INDArray activation) {
+        if (permutation.length == 0 || activation.rank() != permutation.length) {
+            return activation;
+        }
+        int[] inverse = new int[permutation.length];
+        for (int i = 0; i < permutation.length; i++) {
+            inverse[permutation[i]] = i;
+        }
+        return activation.permute(inverse);
     }
 
     /** The Keras shape of a DL4J type, the batch and other unknown dimensions as {@link Shape#UNKNOWN}. */

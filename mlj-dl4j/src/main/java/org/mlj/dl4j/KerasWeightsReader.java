@@ -160,7 +160,23 @@ final class KerasWeightsReader {
                 names.add("moving_variance");
                 yield List.of(new Variables("vars", names));
             }
-            case "LSTM", "SimpleRNN" -> List.of(new Variables("cell/vars", recurrentNames("", bias)));
+            case "LSTM", "SimpleRNN", "GRU" -> List.of(new Variables("cell/vars", recurrentNames("", bias)));
+            case "TimeDistributed" -> {
+                JsonNode inner = config.path("layer");
+                yield inner.path("class_name").asText().equals("Dense")
+                        ? List.of(new Variables("layer/vars", withBias(inner.path("config").path("use_bias").asBoolean(true), "kernel")))
+                        : List.of();
+            }
+            case "LayerNormalization" -> {
+                List<String> names = new ArrayList<>();
+                if (config.path("scale").asBoolean(true)) {
+                    names.add("gamma");
+                }
+                if (config.path("center").asBoolean(true)) {
+                    names.add("beta");
+                }
+                yield List.of(new Variables("vars", names));
+            }
             case "Bidirectional" -> {
                 boolean innerBias = config.path("layer").path("config").path("use_bias").asBoolean(true);
                 yield List.of(new Variables("forward_layer/cell/vars", recurrentNames("forward_", innerBias)),
@@ -223,6 +239,9 @@ final class KerasWeightsReader {
         String name = TENSOR_SUFFIX.matcher(parts[parts.length - 1]).replaceFirst("");
         if (parts.length == 1 && name.startsWith(layer.name() + "_")) {
             name = name.substring(layer.name().length() + 1);
+        }
+        if (layer.className().equals("DepthwiseConv2D") && name.equals("kernel")) {
+            return "depthwise_kernel"; // Keras 3 names it kernel, Keras 2 (and DL4J) depthwise_kernel
         }
         if (layer.className().equals("Bidirectional")) {
             for (String part : parts) {

@@ -54,6 +54,9 @@ final class OneDnnHelpers {
         }
         DataType dataType = network.getConfiguration().getDataType();
         for (Layer layer : network.getLayers()) {
+            if (layer.getClass() == ConvolutionLayer.class && dilated(layer)) {
+                continue; // libnd4j M2.1's oneDNN path fails on dilated convolutions; DL4J's own path is right
+            }
             if (layer.getClass() == ConvolutionLayer.class) {
                 setHelper(ConvolutionLayer.class, layer, new MKLDNNConvHelper(dataType));
             } else if (layer.getClass() == SubsamplingLayer.class) {
@@ -66,6 +69,11 @@ final class OneDnnHelpers {
             }
         }
         return engaged;
+    }
+
+    private static boolean dilated(Layer layer) {
+        int[] dilation = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer()).getDilation();
+        return dilation != null && java.util.Arrays.stream(dilation).anyMatch(d -> d != 1);
     }
 
     private static void setHelper(Class<?> layerClass, Layer layer, Object helper) {

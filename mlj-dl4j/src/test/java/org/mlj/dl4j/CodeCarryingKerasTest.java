@@ -20,7 +20,8 @@ class CodeCarryingKerasTest {
     private static final LoadOptions DL4J = LoadOptions.builder().backend("dl4j").build();
 
     @ParameterizedTest
-    @CsvSource({"lambda.keras, doubler (Lambda)", "custom.keras, scale (Scale)"})
+    @CsvSource(delimiter = '|', value = {"lambda.keras | doubler (Lambda: a Lambda layer is Python code, which mlj never runs)",
+            "custom.keras | scale (Scale: no such layer in Deeplearning4j 1.0.0-M2.1)"})
     void isRefusedNamingTheLayer(String file, String layer) throws URISyntaxException {
         Path path = Path.of(CodeCarryingKerasTest.class.getResource("/unsafe_keras/" + file).toURI());
 

@@ -41,7 +41,7 @@ class Dl4jBackendDiscoveryTest {
 
         assertThat(backend).isInstanceOf(Dl4jBackend.class);
         assertThat(backend.artifact()).isEqualTo("org.mlj:mlj-dl4j");
-        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.MLJ_BUNDLE);
+        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.KERAS, ModelFormat.HDF5, ModelFormat.KERAS_JSON, ModelFormat.MLJ_BUNDLE);
         assertThat(backend.priority(ModelFormat.MLJ_BUNDLE)).isLessThan(10);
     }
 

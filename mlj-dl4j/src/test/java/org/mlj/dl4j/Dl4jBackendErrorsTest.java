@@ -38,13 +38,15 @@ class Dl4jBackendErrorsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"model.keras", "model.h5"})
-    void gruModelNamesTheUnsupportedLayerAndPointsToTensorFlow(String file) {
-        Path path = ModelFixtures.model("unsupported_gru").resolve(file);
+    void unsupportedLayersAreNamedWithTheReasonAndPointToTensorFlow(String file) {
+        Path path = ModelFixtures.model("zoo/merges_min_dot").resolve(file);
 
         assertThatThrownBy(() -> Models.load(path, DL4J))
                 .isInstanceOfSatisfying(UnsupportedModelException.class,
-                        e -> assertThat(e.unsupported()).containsExactly("gru (GRU)"))
-                .hasMessageContaining("gru (GRU)")
+                        e -> assertThat(e.unsupported()).containsExactly(
+                                "minimum (Minimum: Deeplearning4j 1.0.0-M2.1 has no Minimum merge)",
+                                "dot (Dot: Deeplearning4j 1.0.0-M2.1 has no Dot merge)"))
+                .hasMessageContaining("minimum (Minimum")
                 .hasMessageContaining("tensorflow")
                 .hasMessageContaining("python -m mlj_export bundle");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,11 +71,39 @@ class KerasConfigTranslatorTest {
 
     @Test
     void unsupportedLayersAreNamedBeforeAnythingNativeRuns() throws IOException {
-        JsonNode config = kerasConfig("unsupported_gru");
+        JsonNode config = kerasConfig("zoo/merges_min_dot");
 
-        assertThatThrownBy(() -> KerasConfigTranslator.translate(config, "3.15.1", Optional.empty(), "gru.keras"))
-                .isInstanceOfSatisfying(UnsupportedModelException.class,
-                        e -> assertThat(e.unsupported()).containsExactly("gru (GRU)"));
+        assertThatThrownBy(() -> KerasConfigTranslator.translate(config, "3.15.1", Optional.empty(), "merges.keras"))
+                .isInstanceOfSatisfying(UnsupportedModelException.class, e -> assertThat(e.unsupported()).containsExactly(
+                        "minimum (Minimum: Deeplearning4j 1.0.0-M2.1 has no Minimum merge)",
+                        "dot (Dot: Deeplearning4j 1.0.0-M2.1 has no Dot merge)"));
+    }
+
+    @Test
+    void maskOpNodesBecomeMasksOfTheLayersThatTakeThem() throws IOException {
+        KerasGraph graph = translate("zoo/masking_rnn");
+        JsonNode dl4j = JSON.readTree(graph.dl4jConfig());
+
+        assertThat(dl4j.toString()).doesNotContain("NotEqual").doesNotContain("\"Any\"");
+        assertThat(graph.layers()).extracting(KerasGraph.Layer::name).doesNotContain("any").noneMatch(n -> n.startsWith("not_equal"));
+        assertThat(graph.masked()).containsExactlyInAnyOrder("simple_rnn_seq", "td_dense", "bi_lstm_seq", "lstm_last");
+        assertThat(graph.computed()).contains("masking", "simple_rnn_seq", "td_dense", "bi_lstm_seq", "lstm_last")
+                .doesNotContain("predictions");
+        assertThat(layer(dl4j, "td_dense").path("class_name").asText()).as("placeholder of the same shape").isEqualTo("LSTM");
+    }
+
+    @Test
+    void layersMljComputesAreRefusedOutsideChains() throws IOException {
+        ObjectNode config = (ObjectNode) kerasConfig("zoo/merges");
+        for (JsonNode layer : config.path("config").path("layers")) {
+            if (layer.path("name").asText().equals("dense_left")) {
+                ((ObjectNode) layer).put("class_name", "LayerNormalization");
+            }
+        }
+
+        assertThatThrownBy(() -> KerasConfigTranslator.translate(config, "3.15.1", Optional.empty(), "merges.keras"))
+                .isInstanceOfSatisfying(UnsupportedModelException.class, e -> assertThat(e.unsupported()).containsExactly(
+                        "dense_left (LayerNormalization: mlj computes it itself, in single-input, single-output chains of layers only)"));
     }
 
     @Test

@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
         description = {"Shows what a model is, like saved_model_cli show --all: format, chosen",
                 "backend, signatures with ordered inputs and outputs, layers, backend",
                 "details and, for a bundle, its manifest (versions, labels, preprocessing,",
-                "metrics). Reads SavedModel directories, .keras and .h5 files and bundles.",
+                "metrics). Reads SavedModel directories, .keras and .h5 files, Keras",
+                "architecture .json files (--weights), frozen GraphDef .pb files (--outputs)",
+                "and bundles.",
                 ""})
 final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -42,8 +44,11 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     BackendChoice backend;
 
+    @Mixin
+    LegacyFormatOptions legacy;
+
     @Parameters(paramLabel = "PATH", arity = "0..1",
-            description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
+            description = "SavedModel directory, .keras, .h5, Keras architecture .json or frozen GraphDef .pb file, or mlj bundle directory.")
     Path path;
 
     @Option(names = "--options", description = "List every backend's load options (key, type, default, meaning) and exit.")
@@ -69,7 +74,7 @@ final class InspectCommand implements Callable<Integer> {
         ModelSource source = ModelSource.of(path);
         String capable = loader.backends().stream().filter(b -> b.canLoad(source)).map(Backend::name)
                 .collect(Collectors.joining(", "));
-        try (Model model = loader.load(path, backend.loadOptions().build())) {
+        try (Model model = loader.load(path, legacy.applyTo(backend.loadOptions()).build())) {
             new TextTable()
                     .row("Model:", model.source())
                     .row("Format:", model.format().description())

@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
                 "per requested layer, keeping dtype and shape. Inputs may be float32,",
                 "float64, int32, int64, uint8 or bool; a '/' in a name becomes '_'. Example:",
                 "  mlj run --model models/mnist_cnn --inputs 'image=x.npy' --outdir out",
+                "  mlj run --model topology.json --weights weights.h5 --inputs 'x=x.npy' --outdir out",
+                "  mlj run --model frozen_model.pb --outputs logits,probs --inputs 'input=x.npy' --outdir out",
                 ""})
 final class RunCommand implements Callable<Integer> {
     @Spec
@@ -37,8 +39,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BackendChoice backend;
 
+    @Mixin
+    LegacyFormatOptions legacy;
+
     @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "SavedModel directory, .keras or .h5 file, or mlj bundle directory.")
+            description = "SavedModel directory, .keras, .h5, Keras architecture .json or frozen GraphDef .pb file, or mlj bundle directory.")
     Path model;
 
     @Option(names = "--signature", paramLabel = "NAME", description = "Signature to run (default: the model's default signature).")
@@ -64,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Map<String, Tensor> tensors = readInputs();
-        LoadOptions options = backend.loadOptions().signature(signature).build();
+        LoadOptions options = legacy.applyTo(backend.loadOptions()).signature(signature).build();
         PrintWriter out = spec.commandLine().getOut();
         try (Model loaded = loader.load(model, options)) {
             Files.createDirectories(outdir);

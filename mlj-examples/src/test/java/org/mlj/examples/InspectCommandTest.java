@@ -61,4 +61,25 @@ class InspectCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("Error: Backend 'tensorflow' cannot load").hasLineCount(1);
     }
+
+    @Test
+    void showsAFrozenGraphsPlaceholdersAndOutputs() {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph").resolve("frozen_model.pb");
+        Cli.Result result = Cli.run("inspect", frozen.toString(), "--outputs", "logits,probabilities");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsSubsequence("Format:", "TensorFlow frozen GraphDef file (.pb)", "Backend:", "tensorflow",
+                "Signature 'serving_default' (default):", "inputs:", "input", "float32", "[?, 8]",
+                "outputs:", "logits", "float32", "[?, 3]", "probabilities", "float32", "[?, 3]",
+                "Details:", "outputs", "logits,probabilities (tensorflow.outputs)");
+    }
+
+    @Test
+    void showsAKerasArchitectureDirectory() {
+        Cli.Result result = Cli.run("inspect", ModelFixtures.model("legacy/keras3_json").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsSubsequence("Format:", "Keras architecture JSON", "Backend:", "dl4j",
+                "inputs:", "image", "[?, 8, 8, 1]", "outputs:", "probs", "[?, 3]", "conv", "Conv2D", "dl4j.weights", "model.weights.h5");
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
@@ -125,6 +126,68 @@ class RunCommandTest {
         String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
         verbose[args.length] = "--verbose";
         assertThat(Cli.run(verbose).err()).contains("org.mlj.api.ModelLoadException", "\tat org.mlj.api.ModelLoader");
+    }
+
+    /** Issue 13's acceptance: a Conv1D model, a masked LSTM and a legacy (Keras 3 .h5) MobileNet-style model on dl4j. */
+    @ParameterizedTest
+    @CsvSource({"conv1d, model.keras, signal", "embedding_masked_lstm, model.keras, tokens", "mobilenet_like, model.h5, image"})
+    void runsZooModelFilesOnDl4jAsPythonDoes(String zoo, String file, String input) throws IOException {
+        Path bundle = ModelFixtures.model("zoo/" + zoo);
+        Path batch = bundle.resolve("reference/batch_32");
+        Cli.Result result = Cli.run("run", "--model", bundle.resolve(file).toString(), "--backend", "dl4j",
+                "--inputs", input + "=" + batch.resolve("inputs/" + input + ".npy"), "--outdir", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("predictions: float32 [32, ");
+        TensorAssertions.assertClose(NpyFile.read(dir.resolve("predictions.npy")), NpyFile.read(batch.resolve("outputs/predictions.npy")),
+                1e-5, zoo + "/" + file);
+    }
+
+    @Test
+    void runsAKerasArchitectureJsonWithItsWeightsFile() throws IOException {
+        Path legacy = ModelFixtures.model("legacy/keras2_json");
+        Cli.Result result = Cli.run("run", "--model", legacy.resolve("topology.json").toString(), "--weights",
+                legacy.resolve("weights.h5").toString(), "--inputs", "image=" + legacy.resolve("reference/image.npy"),
+                "--outdir", dir.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("probs: float32 [4, 3] -> " + dir.resolve("probs.npy") + System.lineSeparator());
+        TensorAssertions.assertClose(NpyFile.read(dir.resolve("probs.npy")), NpyFile.read(legacy.resolve("reference/probs.npy")),
+                1e-5, "keras2 json");
+    }
+
+    @Test
+    void runsAFrozenGraphOnItsSinksOrTheOutputsAskedFor() throws IOException {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph");
+        String input = "input=" + frozen.resolve("reference/input.npy");
+        Cli.Result sinks = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--inputs", input,
+                "--outdir", dir.toString());
+        assertThat(sinks.exitCode()).as(sinks.err()).isZero();
+        assertThat(sinks.out()).isEqualTo("probabilities: float32 [4, 3] -> " + dir.resolve("probabilities.npy") + System.lineSeparator());
+
+        Cli.Result both = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--outputs", "logits,probabilities",
+                "--inputs", input, "--outdir", dir.toString());
+        assertThat(both.exitCode()).as(both.err()).isZero();
+        for (String output : new String[] {"logits", "probabilities"}) {
+            TensorAssertions.assertClose(NpyFile.read(dir.resolve(output + ".npy")), NpyFile.read(frozen.resolve("reference/" + output + ".npy")),
+                    1e-6, output);
+        }
+    }
+
+    @Test
+    void legacyFormatMistakesAreOneLineErrors() {
+        Path frozen = ModelFixtures.model("legacy/frozen_graph");
+        Cli.Result unknown = Cli.run("run", "--model", frozen.resolve("frozen_model.pb").toString(), "--outputs", "scores",
+                "--inputs", "input=" + frozen.resolve("reference/input.npy"), "--outdir", dir.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("Error: Frozen graph ").contains("has no node 'scores'", "its sinks are [probabilities]")
+                .hasLineCount(1);
+
+        Path json = ModelFixtures.model("legacy/keras2_json").resolve("topology.json");
+        Cli.Result noWeights = Cli.run("run", "--model", json.toString(), "--inputs", "image=" + frozen.resolve("reference/input.npy"),
+                "--outdir", dir.toString());
+        assertThat(noWeights.exitCode()).isEqualTo(1);
+        assertThat(noWeights.err()).contains("Keras architecture JSON without its weights", "--weights PATH").hasLineCount(1);
     }
 
     private Cli.Result runCnn(String inputs) {

@@ -15,8 +15,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mlj.api.LayerInfo;
 import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.DType;
 import org.mlj.api.LoadOptions;
@@ -40,7 +44,14 @@ import org.mlj.api.bundle.TensorComparison;
  * <p>Outputs must be within {@link #OUTPUT_ATOL} of the Python reference with 100% class agreement;
  * layer outputs within {@link #LAYER_ATOL} + {@link #LAYER_RTOL} × |reference|; the backends within
  * {@link #OUTPUT_ATOL} of each other. Missing backends, bundles or reference files fail the suite.
+ *
+ * <p>The layer zoo ({@code models/zoo/*}) runs on every backend too, outputs and layer outputs within
+ * {@link #LAYER_ATOL} + {@link #LAYER_RTOL} × |reference|; the tensorflow backend must run every zoo
+ * model, the dl4j backend may refuse one (a report row says why). What each backend did becomes the
+ * supported-layers table ({@code target/supported-layers.md}), which must equal the README's (run with
+ * {@code -Dmlj.zoo.updateReadme=true} to rewrite the README's table).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ParityTest {
     /** float32 outputs (probabilities): absolute tolerance against Python, every model. */
     static final double OUTPUT_ATOL = 1e-5;
@@ -51,8 +62,12 @@ class ParityTest {
     /** Bundles every required backend must load and match; other bundles may be unsupported by a backend. */
     static final List<String> REQUIRED_BUNDLES = List.of("imdb_lstm", "mnist_cnn", "mnist_ffnn");
 
+    /** Backends that must run every zoo model (the others may refuse a model, naming the layers). */
+    static final List<String> ZOO_COMPLETE_BACKENDS = List.of("tensorflow");
+
     private static final ParityReport REPORT = new ParityReport();
     private static final ModelLoader LOADER = ModelLoader.fromClasspath();
+    private static final SupportedLayersTable LAYERS = new SupportedLayersTable(requiredBackends());
 
     static List<String> requiredBackends() {
         return Arrays.stream(System.getProperty("mlj.parity.backends", "tensorflow,dl4j").split(","))
@@ -63,6 +78,9 @@ class ParityTest {
     static void writeReport() {
         Path file = Path.of(System.getProperty("mlj.parity.report", "target/parity-report.md"));
         REPORT.write(file);
+        if (LAYERS.results() > 0) {
+            LAYERS.write(file.resolveSibling("supported-layers.md"));
+        }
         System.out.println();
         System.out.println(REPORT.toMarkdown());
         System.out.println("Parity report written to " + file.toAbsolutePath());
@@ -88,6 +106,77 @@ class ParityTest {
             }
         }
         return tests.stream();
+    }
+
+    @TestFactory
+    @Order(1)
+    Stream<DynamicTest> everyZooModelMatchesPythonOrIsRefused() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path bundle : ModelFixtures.zooBundles()) {
+            for (String backend : requiredBackends()) {
+                tests.add(DynamicTest.dynamicTest("zoo/" + bundle.getFileName() + " on " + backend, () -> checkZooModel(bundle, backend)));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Runs after the zoo: the README's supported-layers table is what the zoo just showed. */
+    @Test
+    @Order(2)
+    void readmeSupportedLayersTableMatchesTheZoo() throws IOException {
+        int expected = ModelFixtures.zooBundles().size() * requiredBackends().size();
+        assertThat(LAYERS.results()).as("zoo results recorded (run the whole ParityTest class)").isEqualTo(expected);
+        Path readme = ModelFixtures.root().resolve("README.md");
+        String current = Files.readString(readme);
+        String updated = SupportedLayersTable.withTable(current, LAYERS.toMarkdown());
+        if (Boolean.getBoolean("mlj.zoo.updateReadme")) {
+            Files.writeString(readme, updated);
+            return;
+        }
+        assertThat(SupportedLayersTable.lines(current)).as("README.md's supported-layers table differs from what the zoo shows "
+                + "(target/supported-layers.md); rerun with -Dmlj.zoo.updateReadme=true to rewrite it")
+                .containsExactlyElementsOf(SupportedLayersTable.lines(updated));
+    }
+
+    private void checkZooModel(Path bundle, String backend) {
+        String model = "zoo/" + bundle.getFileName();
+        BundleManifest manifest = BundleManifest.read(bundle);
+        List<String> classes = manifest.layerInfos().stream().map(LayerInfo::className).distinct().toList();
+        LAYERS.classes(bundle.getFileName().toString(), classes);
+        List<String> failures = new ArrayList<>();
+        try (Model loaded = LOADER.load(bundle, LoadOptions.builder().backend(backend).build())) {
+            for (ReferenceBatch batch : ModelFixtures.references(bundle)) {
+                Outputs outputs = loaded.predict(batch.inputs());
+                assertThat(outputs.names()).as(model + " outputs on " + backend).containsExactlyElementsOf(batch.outputs().keySet());
+                for (Map.Entry<String, Tensor> expected : batch.outputs().entrySet()) {
+                    compareWithinTolerance(model, backend, batch.name(), "output " + expected.getKey(),
+                            outputs.get(expected.getKey()), expected.getValue(), failures);
+                }
+                Outputs layers = loaded.layerOutputs(batch.inputs(), List.copyOf(batch.layers().keySet()));
+                for (Map.Entry<String, Tensor> expected : batch.layers().entrySet()) {
+                    compareWithinTolerance(model, backend, batch.name(), "layer " + expected.getKey(),
+                            layers.get(expected.getKey()), expected.getValue(), failures);
+                }
+            }
+        } catch (UnsupportedModelException e) {
+            REPORT.add(new ParityReport.Row(model, backend, "–", "–", Double.NaN, Double.NaN, "–", "–",
+                    "refused: " + e.getMessage().replace('|', '/')));
+            LAYERS.refused(backend, e.unsupported(), e.getMessage());
+            assertThat(ZOO_COMPLETE_BACKENDS).as(backend + " refused " + model + ": " + e.getMessage()).doesNotContain(backend);
+            assertThat(e.unsupported()).as("a refusal names the offending layers").isNotEmpty();
+            return;
+        } catch (RuntimeException | AssertionError e) {
+            LAYERS.failed();
+            REPORT.add(new ParityReport.Row(model, backend, "–", "–", Double.NaN, Double.NaN, "–", "–",
+                    "FAIL: " + String.valueOf(e.getMessage()).replace('|', '/').lines().findFirst().orElse("")));
+            throw e;
+        }
+        if (failures.isEmpty()) {
+            LAYERS.matched(bundle.getFileName().toString(), backend, classes);
+        } else {
+            LAYERS.failed();
+        }
+        assertThat(failures).as(model + " on " + backend + " vs Python").isEmpty();
     }
 
     @TestFactory
@@ -218,7 +307,13 @@ class ParityTest {
 
     private static void compareLayer(String model, String backend, String batch, String name, Tensor actual, Tensor expected,
                                      List<String> failures) {
-        TensorComparison c = compare(model, backend, batch, "layer " + name, actual, expected, failures);
+        compareWithinTolerance(model, backend, batch, "layer " + name, actual, expected, failures);
+    }
+
+    /** Compares within {@link #LAYER_ATOL} + {@link #LAYER_RTOL} × |reference|, labelled {@code name} in the report. */
+    private static void compareWithinTolerance(String model, String backend, String batch, String name, Tensor actual,
+                                               Tensor expected, List<String> failures) {
+        TensorComparison c = compare(model, backend, batch, name, actual, expected, failures);
         if (c == null) {
             return;
         }
@@ -229,10 +324,10 @@ class ParityTest {
             worstExcess = Math.max(worstExcess, Math.abs(a[i] - e[i]) - (LAYER_ATOL + LAYER_RTOL * Math.abs(e[i])));
         }
         boolean pass = worstExcess <= 0;
-        REPORT.add(new ParityReport.Row(model, backend, batch, "layer " + name, c.maxAbsDiff(), c.maxRelDiff(), "–",
+        REPORT.add(new ParityReport.Row(model, backend, batch, name, c.maxAbsDiff(), c.maxRelDiff(), "–",
                 "abs " + LAYER_ATOL + " + rel " + LAYER_RTOL, pass ? "PASS" : "FAIL"));
         if (!pass) {
-            failures.add(batch + " layer " + name + ": max abs diff " + c.maxAbsDiff());
+            failures.add(batch + " " + name + ": max abs diff " + c.maxAbsDiff());
         }
     }
 

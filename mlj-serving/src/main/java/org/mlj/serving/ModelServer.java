@@ -81,7 +81,7 @@ public final class ModelServer implements AutoCloseable {
         }
         List<ModelConfig> configs = configs(flags);
         ServingMetrics metrics = new ServingMetrics();
-        VersionLoader loader = new VersionLoader(ModelLoader.fromClasspath(), flags.backend(), flags.warmupIterations());
+        VersionLoader loader = new VersionLoader(ModelLoader.fromClasspath(), flags.backend(), flags.loadOptions(), flags.warmupIterations());
         ModelRepository repository = new ModelRepository(loader, metrics);
         Predictor predictor = null;
         ScheduledExecutorService poller = null;

@@ -8,7 +8,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.UnsupportedModelException;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
@@ -142,15 +141,40 @@ final class SavedModelDiagnosis {
         return builder.build();
     }
 
-    /** Op types the graph or its functions use that are neither registered in this runtime nor functions of the graph. */
     private static List<String> unknownOps(MetaGraphDef metaGraph) {
-        Set<String> known = TensorFlow.registeredOpList().getOpList().stream().map(OpDef::getName).collect(Collectors.toCollection(HashSet::new));
-        List<FunctionDef> functions = metaGraph.getGraphDef().getLibrary().getFunctionList();
-        functions.forEach(function -> known.add(function.getSignature().getName()));
-        return Stream.concat(metaGraph.getGraphDef().getNodeList().stream(), functions.stream().flatMap(f -> f.getNodeDefList().stream()))
+        return unknownOps(metaGraph.getGraphDef());
+    }
+
+    /**
+     * Op types the graph or its functions use that are neither registered in this runtime nor functions
+     * of the graph. The registry is read once (parsing it takes ~0.1 s) and read again only when an op
+     * seems unknown, in case a library registered it since.
+     */
+    static List<String> unknownOps(GraphDef graph) {
+        List<String> unknown = unknownOps(graph, RegisteredOps.atLoad);
+        if (!unknown.isEmpty()) {
+            RegisteredOps.atLoad = RegisteredOps.read();
+            unknown = unknownOps(graph, RegisteredOps.atLoad);
+        }
+        return unknown;
+    }
+
+    private static List<String> unknownOps(GraphDef graph, Set<String> registered) {
+        Set<String> functions = graph.getLibrary().getFunctionList().stream().map(function -> function.getSignature().getName())
+                .collect(Collectors.toSet());
+        return Stream.concat(graph.getNodeList().stream(), graph.getLibrary().getFunctionList().stream().flatMap(f -> f.getNodeDefList().stream()))
                 .map(NodeDef::getOp)
-                .filter(op -> !known.contains(op))
+                .filter(op -> !registered.contains(op) && !functions.contains(op))
                 .collect(Collectors.toCollection(TreeSet::new))
                 .stream().toList();
+    }
+
+    /** The op names the runtime registers, read on first use (lazy holder). */
+    private static final class RegisteredOps {
+        static volatile Set<String> atLoad = read();
+
+        static Set<String> read() {
+            return TensorFlow.registeredOpList().getOpList().stream().map(OpDef::getName).collect(Collectors.toUnmodifiableSet());
+        }
     }
 }

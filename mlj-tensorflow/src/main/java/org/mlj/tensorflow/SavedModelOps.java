@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NameAttrList;
 import org.tensorflow.proto.NodeDef;
@@ -105,16 +107,31 @@ final class SavedModelOps {
      * @throws UnsupportedModelException naming the ops and the option that allows them
          */
     static void check(Path directory, MetaGraphDef metaGraph, LoadOptions options) {
+        refuseOutsideAllowlist("SavedModel " + directory, reachableOps(metaGraph), options);
+    }
+
+    /**
+     * Refuses a frozen graph holding an op outside the allowlist and the ops {@code options} allow. Every
+     * node counts, not only those the outputs depend on: a frozen graph's outputs are the user's choice.
+     *
+     * @throws UnsupportedModelException naming the ops and the option that allows them
+     */
+    static void check(Path file, GraphDef graphDef, LoadOptions options) {
+        refuseOutsideAllowlist("Frozen graph " + file, reachableOps(graphDef,
+                graphDef.getNodeList().stream().map(NodeDef::getName).toList()), options);
+    }
+
+    private static void refuseOutsideAllowlist(String model, Set<String> ops, LoadOptions options) {
         Set<String> extra = allowedByOption(options);
         if (extra.contains("*")) {
             return;
         }
         Set<String> registered = RegisteredOps.NAMES;
-        List<String> refused = reachableOps(metaGraph).stream()
+        List<String> refused = ops.stream()
                 .filter(op -> !ALLOWED.contains(op) && !extra.contains(op) && registered.contains(op))
                 .toList();
         if (!refused.isEmpty()) {
-            throw new UnsupportedModelException("SavedModel " + directory + " is refused: its graph can run op"
+            throw new UnsupportedModelException(model + " is refused: its graph can run op"
                     + (refused.size() > 1 ? "s " : " ") + String.join(", ", refused)
                     + ", outside mlj's allowlist of side-effect-free compute ops (they can read, write or list files, "
                     + "or act outside the model). If you trust this model, allow exactly these ops with the load option "
@@ -134,11 +151,6 @@ final class SavedModelOps {
 
     /** Every op (not function) that loading or calling {@code metaGraph} can run, sorted. */
     static Set<String> reachableOps(MetaGraphDef metaGraph) {
-        Map<String, NodeDef> nodes = new HashMap<>();
-        metaGraph.getGraphDef().getNodeList().forEach(node -> nodes.put(node.getName(), node));
-        Map<String, FunctionDef> functions = new HashMap<>();
-        metaGraph.getGraphDef().getLibrary().getFunctionList().forEach(f -> functions.put(f.getSignature().getName(), f));
-
         Deque<String> pendingNodes = new ArrayDeque<>();
         for (SignatureDef signature : metaGraph.getSignatureDefMap().values()) {
             signature.getOutputsMap().values().forEach(output -> tensorNames(output).forEach(pendingNodes::add));
@@ -152,6 +164,16 @@ final class SavedModelOps {
         if (!metaGraph.getSaverDef().getRestoreOpName().isEmpty()) {
             pendingNodes.add(metaGraph.getSaverDef().getRestoreOpName());
         }
+        return reachableOps(metaGraph.getGraphDef(), pendingNodes);
+    }
+
+    /** Every op (not function) that running the nodes {@code start} of {@code graphDef} can run, sorted. */
+    private static Set<String> reachableOps(GraphDef graphDef, Collection<String> start) {
+        Map<String, NodeDef> nodes = new HashMap<>();
+        graphDef.getNodeList().forEach(node -> nodes.put(node.getName(), node));
+        Map<String, FunctionDef> functions = new HashMap<>();
+        graphDef.getLibrary().getFunctionList().forEach(f -> functions.put(f.getSignature().getName(), f));
+        Deque<String> pendingNodes = new ArrayDeque<>(start);
 
         Set<String> ops = new TreeSet<>();
         Set<String> seenNodes = new HashSet<>();

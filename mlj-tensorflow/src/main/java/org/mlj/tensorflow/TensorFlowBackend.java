@@ -20,20 +20,22 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * The {@code tensorflow} backend: loads TensorFlow SavedModel directories and mlj bundles (their
- * {@code saved_model/}) with TensorFlow Java, registered in {@code META-INF/services} so that this jar
- * on the classpath is all it takes.
+ * The {@code tensorflow} backend: loads TensorFlow SavedModel directories, mlj bundles (their
+ * {@code saved_model/}) and TensorFlow 1 frozen graphs ({@code frozen_model.pb}, see
+ * {@link FrozenGraphLoader}) with TensorFlow Java, registered in {@code META-INF/services} so that
+ * this jar on the classpath is all it takes.
  *
- * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS}, {@link #INTER_OP_THREADS} and
- * {@link #RUN_IN_CALLER_THREAD} (the thread policy; see
+ * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS}, {@link #INTER_OP_THREADS},
+ * {@link #RUN_IN_CALLER_THREAD} (the thread policy), {@link #ALLOW_OPS} and, for a frozen graph,
+ * {@link #OUTPUTS} (the tensors to return; default: the graph's sinks) (see
  * {@link #options()}), plus {@link LoadOptions#signature()}, which is checked against the SavedModel's
- * signatures before the native load. It has priority 10 for both formats, so it is the default
+ * signatures before the native load. It has priority 10 for every format, so it is the default
  * backend for bundles.
  *
- * <p><b>Safety:</b> before TensorFlow sees a SavedModel, every op that loading or calling it can run is
- * checked against an allowlist of side-effect-free compute ops, and a model that could read, write or
- * list files is refused naming the ops ({@link SavedModelOps}); the property
- * {@value SavedModelOps#ALLOW_OPS_PROPERTY} ({@code OP1,OP2} or {@code *}) opts in.
+ * <p><b>Safety:</b> before TensorFlow sees a SavedModel or a frozen graph, every op that loading or
+ * calling it can run is checked against an allowlist of side-effect-free compute ops, and a model that
+ * could read, write or list files is refused naming the ops ({@link SavedModelOps}); the option
+ * {@link #ALLOW_OPS} ({@code OP1,OP2} or {@code *}) opts in.
  *
  * <p>Every signature is listed; inputs and outputs are named by their signature keys ({@code image},
  * {@code output_0}), never by graph tensor names. SavedModel signatures are unordered maps, so order
@@ -76,7 +78,10 @@ public final class TensorFlowBackend implements Backend {
     /** Load option: ops outside the allowlist of side-effect-free ops that a SavedModel may run ({@code *}: any). */
     public static final BackendOption<List<String>> ALLOW_OPS = BackendOption.names(SavedModelOps.ALLOW_OPS_PROPERTY, List.of(),
             "ops outside mlj's allowlist of side-effect-free ops a SavedModel may run, e.g. ReadFile, or * for any (see Security)");
-    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, ALLOW_OPS);
+    /** Load option: the tensors a frozen GraphDef's signature returns ({@code name} means {@code name:0}); empty: its sinks. */
+    public static final BackendOption<List<String>> OUTPUTS = BackendOption.names("tensorflow.outputs", List.of(),
+            "for a frozen GraphDef: the tensors to return, e.g. logits,probs:0 (default: the graph's sinks)");
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, ALLOW_OPS, OUTPUTS);
 
     private final Consumer<SavedModelBundle> afterLoad;
 
@@ -102,13 +107,13 @@ public final class TensorFlowBackend implements Backend {
 
     @Override
     public Set<ModelFormat> formats() {
-        return Set.of(ModelFormat.SAVED_MODEL, ModelFormat.MLJ_BUNDLE);
+        return Set.of(ModelFormat.SAVED_MODEL, ModelFormat.GRAPH_DEF, ModelFormat.MLJ_BUNDLE);
     }
 
-    /** A SavedModel directory, or a bundle whose manifest lists an existing {@code saved_model/}. */
+    /** A SavedModel directory, a frozen GraphDef, or a bundle whose manifest lists an existing {@code saved_model/}. */
     @Override
     public boolean canLoad(ModelSource source) {
-        return source.format() == ModelFormat.SAVED_MODEL
+        return source.format() == ModelFormat.SAVED_MODEL || source.format() == ModelFormat.GRAPH_DEF
                 || (source.format() == ModelFormat.MLJ_BUNDLE && source.manifest().flatMap(m -> m.file("saved_model")).isPresent());
     }
 
@@ -130,6 +135,13 @@ public final class TensorFlowBackend implements Backend {
      */
     @Override
     public Model load(ModelSource source, LoadOptions options) {
+        if (source.format() == ModelFormat.GRAPH_DEF) {
+            return FrozenGraphLoader.load(source, options, config(options));
+        }
+        if (options.option(OUTPUTS.key()).isPresent()) {
+            throw new ModelLoadException("Load option " + OUTPUTS.key() + " names the outputs of a frozen GraphDef; "
+                    + source.path() + " is a " + source.format().description() + ", whose signatures name their outputs");
+        }
         Path directory = savedModelDirectory(source);
         List<String> tags = TAGS.get(options);
         ConfigProto config = config(options);

@@ -30,8 +30,8 @@ import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 
 /**
- * A SavedModel loaded into a TensorFlow session (TensorFlow Java; the runtime version is in
- * {@link #details()}), as {@link TensorFlowBackend} returns it.
+ * A SavedModel or a frozen GraphDef loaded into a TensorFlow session (TensorFlow Java; the runtime
+ * version is in {@link #details()}), as {@link TensorFlowBackend} returns it.
  *
  * <p>Every signature of the SavedModel is listed, named and ordered as {@link TensorFlowBackend}
  * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
@@ -45,10 +45,11 @@ import org.tensorflow.types.TBool;
  * <b>Memory:</b> each call hands its inputs to TensorFlow in place (direct tensors, as the {@link Tensor}
  * factories make them; others are copied into native tensors), copies its results into new
  * {@link Tensor}s, and closes every native tensor before returning, also when it fails. The model
- * owns the session and graph; {@link #close()} frees them.
+ * owns the session and graph (of its {@code SavedModelBundle}, or of the imported GraphDef);
+ * {@link #close()} frees them.
  */
 public final class TensorFlowModel extends AbstractModel {
-    private final SavedModelBundle bundle;
+    private final AutoCloseable resources;
     private final Session session;
     private final Map<String, BoundSignature> signaturesByName;
     private final BoundSignature layerSignature;
@@ -57,12 +58,12 @@ public final class TensorFlowModel extends AbstractModel {
     /** Per-call run options (the thread policy), or null for TensorFlow's defaults. */
     private final RunOptions runOptions;
 
-    private TensorFlowModel(ModelSource source, SavedModelBundle bundle, List<Signature> signatures,
+    private TensorFlowModel(ModelSource source, AutoCloseable resources, Session session, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
                             String layerOutputsUnsupported, Map<String, String> details, RunOptions runOptions) {
         super(TensorFlowBackend.NAME, source, signatures, layers);
-        this.bundle = bundle;
-        this.session = bundle.session();
+        this.resources = resources;
+        this.session = session;
         this.signaturesByName = signaturesByName;
         this.layerSignature = layerSignature;
         this.layerOutputsUnsupported = layerOutputsUnsupported;
@@ -100,12 +101,35 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("tags", String.join(",", tags));
         details.put("intra_op_threads", threads(TensorFlowBackend.INTRA_OP_THREADS.get(options)));
         details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
+        return new TensorFlowModel(source, bundle, bundle.session(), signatures, Map.copyOf(byName), layers, layerSignature,
+                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details),
+                runOptions(options, details));
+    }
+
+    /**
+     * Wraps an imported frozen graph with its one signature; the model owns {@code resources} (which
+     * close the session and the graph) from then on.
+     */
+    static TensorFlowModel ofGraph(ModelSource source, AutoCloseable resources, Session session, BoundSignature signature,
+                                   Map<String, String> details, LoadOptions options) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("tensorflow_version", TensorFlow.version());
+        all.putAll(details);
+        RunOptions runOptions = runOptions(options, all);
+        return new TensorFlowModel(source, resources, session, List.of(signature.signature()), Map.of(signature.name(), signature),
+                List.of(), null, "a frozen GraphDef has no layer names and order; fetch inner tensors by listing them in "
+                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all), runOptions);
+    }
+
+    /**
+     * The per-call run options of {@link TensorFlowBackend#RUN_IN_CALLER_THREAD} (null: TensorFlow's
+     * defaults), recorded in {@code details} as {@code run_in_caller_thread}.
+     */
+    private static RunOptions runOptions(LoadOptions options, Map<String, String> details) {
         boolean callerThread = TensorFlowBackend.RUN_IN_CALLER_THREAD.get(options);
         details.put("run_in_caller_thread", Boolean.toString(callerThread));
         // inter_op_thread_pool -1: DirectSession runs the step's ops on the thread that called Session.run.
-        RunOptions runOptions = callerThread ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
-        return new TensorFlowModel(source, bundle, signatures, Map.copyOf(byName), layers, layerSignature,
-                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details), runOptions);
+        return callerThread ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
@@ -152,7 +176,11 @@ public final class TensorFlowModel extends AbstractModel {
             }
             for (int i = 0; i < fed.length; i++) {
                 Tensor value = inputs.get(specs.get(i).name());
-                // Absent inputs passed validation, so they are optional: the learning-phase flag, fed as inference.
+                // Absent inputs passed validation, so they are optional: the learning-phase flag is fed as inference,
+                // anything else (a PlaceholderWithDefault) keeps its default.
+                if (value == null && !isLearningPhase(specs.get(i).name(), bound.feed(i))) {
+                    continue;
+                }
                 fed[i] = value == null ? TBool.scalarOf(false) : TensorConversion.toTensorFlow(value);
                 runner.feed(bound.feed(i), fed[i]);
             }
@@ -184,8 +212,16 @@ public final class TensorFlowModel extends AbstractModel {
         }
     }
 
+    private static boolean isLearningPhase(String name, Output<?> tensor) {
+        return name.equals(SignatureReader.LEARNING_PHASE) || tensor.op().name().equals(SignatureReader.LEARNING_PHASE);
+    }
+
     @Override
     protected void release() {
-        bundle.close();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new MljException("Cannot close the TensorFlow session of " + source() + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -20,7 +20,11 @@ import org.mlj.api.Models;
 import org.mlj.api.Tensor;
 import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.testing.ModelFixtures;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
 
 /**
@@ -103,5 +107,27 @@ class SavedModelOpsTest {
         assertThat(SavedModelOps.reachableOps(metaGraph)).contains("RestoreV2", "Conv2D").doesNotContain("SaveV2", "MergeV2Checkpoints");
         assertThat(SavedModelOps.allowlist()).doesNotContain("SaveV2", "MergeV2Checkpoints", "WriteFile", "ReadFile",
                 "MatchingFiles", "DeleteFile", "PrintV2", "InitializeTableFromTextFileV2");
+    }
+
+    /** A frozen GraphDef is a program too: a graph whose node reads a file is refused, and loads with the opt-in. */
+    @Test
+    void refusesAFrozenGraphThatReadsAFileUnlessAllowed(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        AttrValue string = AttrValue.newBuilder().setType(DataType.DT_STRING).build();
+        GraphDef graph = GraphDef.newBuilder()
+                .addNode(NodeDef.newBuilder().setName("path").setOp("Placeholder").putAttr("dtype", string))
+                .addNode(NodeDef.newBuilder().setName("contents").setOp("ReadFile").addInput("path"))
+                .build();
+        Path file = dir.resolve("frozen_model.pb");
+        Files.write(file, graph.toByteArray());
+
+        assertThatThrownBy(() -> Models.load(file, TENSORFLOW))
+                .isInstanceOfSatisfying(UnsupportedModelException.class, e -> assertThat(e.unsupported()).containsExactly("ReadFile (op)"))
+                .hasMessageContaining("Frozen graph " + file + " is refused")
+                .hasMessageContaining("tensorflow.allowOps=ReadFile");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "frozen graphs can read files");
+        try (Model model = Models.load(file, TENSORFLOW.toBuilder().option("tensorflow.allowOps", "ReadFile").build())) {
+            Tensor contents = model.predict(Map.of("path", Tensor.wrapStrings(org.mlj.api.Shape.scalar(), new byte[][] {secret.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)}))).get("contents");
+            assertThat(contents.toStringArray()).containsExactly("frozen graphs can read files");
+        }
     }
 }

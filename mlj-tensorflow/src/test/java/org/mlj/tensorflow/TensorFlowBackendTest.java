@@ -34,9 +34,10 @@ class TensorFlowBackendTest {
         Backend backend = Models.loader().backend("tensorflow").orElseThrow();
         assertThat(backend).isInstanceOf(TensorFlowBackend.class);
         assertThat(backend.artifact()).isEqualTo("org.mlj:mlj-tensorflow");
-        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.SAVED_MODEL, ModelFormat.MLJ_BUNDLE);
+        assertThat(backend.formats()).containsExactlyInAnyOrder(ModelFormat.SAVED_MODEL, ModelFormat.GRAPH_DEF, ModelFormat.MLJ_BUNDLE);
         assertThat(backend.priority(ModelFormat.MLJ_BUNDLE)).isEqualTo(10);
         assertThat(backend.priority(ModelFormat.SAVED_MODEL)).isEqualTo(10);
+        assertThat(backend.priority(ModelFormat.GRAPH_DEF)).isEqualTo(10);
         assertThat(backend.priority(ModelFormat.KERAS)).isZero();
     }
 

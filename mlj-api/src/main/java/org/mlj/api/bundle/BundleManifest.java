@@ -125,7 +125,7 @@ public record BundleManifest(
             parsed.inputs().forEach(TensorEntry::toSpec);
             parsed.outputs().forEach(TensorEntry::toSpec);
             if (parsed.layers() != null) {
-                parsed.layers().forEach(LayerEntry::toLayerInfo);
+                parsed.layers().forEach(LayerEntry::toLayerInfos);
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ModelLoadException("Bundle manifest " + file + " has an invalid input, output or layer entry: "
@@ -218,9 +218,13 @@ public record BundleManifest(
         return outputs.stream().map(TensorEntry::toSpec).toList();
     }
 
-    /** The layers, in model order. */
+    /**
+     * The layer outputs, in model order: one per layer, and for a layer with several outputs (a
+     * {@code Bidirectional} with {@code merge_mode=None}) its further outputs right after it, named
+     * {@code layer/1}, {@code layer/2}, ...
+     */
     public List<LayerInfo> layerInfos() {
-        return layers.stream().map(LayerEntry::toLayerInfo).toList();
+        return layers.stream().flatMap(layer -> layer.toLayerInfos().stream()).toList();
     }
 
     /** The reference batch directories ({@code reference/batch_1}, ...), smallest first. */
@@ -266,13 +270,25 @@ public record BundleManifest(
      * @param className Keras class name
      * @param dtype output dtype
      * @param outputShape output shape, {@code null} for unknown dimensions
+     * @param extraOutputs the layer's further outputs ({@code name/1}, ...), if it has several; may be {@code null}
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record LayerEntry(String name, @JsonProperty("class") String className, String dtype, List<Long> outputShape) {
-        /** As a {@link LayerInfo}. */
-        public LayerInfo toLayerInfo() {
-            return new LayerInfo(name, className, DType.fromPythonName(dtype == null ? "float32" : dtype),
-                    Shape.fromList(outputShape));
+    public record LayerEntry(String name, @JsonProperty("class") String className, String dtype, List<Long> outputShape,
+                             @JsonProperty("extra_outputs") List<TensorEntry> extraOutputs) {
+        /** The layer's outputs as {@link LayerInfo}s: its first output, then each further one. */
+        public List<LayerInfo> toLayerInfos() {
+            List<LayerInfo> infos = new ArrayList<>();
+            infos.add(new LayerInfo(name, className, DType.fromPythonName(dtype == null ? "float32" : dtype), Shape.fromList(outputShape)));
+            if (extraOutputs != null) {
+                for (TensorEntry extra : extraOutputs) {
+                    if (extra == null || extra.name() == null) {
+                        throw new IllegalArgumentException("layer '" + name + "' has an extra output without a name");
+                    }
+                    infos.add(new LayerInfo(extra.name(), className, DType.fromPythonName(extra.dtype() == null ? "float32" : extra.dtype()),
+                            Shape.fromList(extra.shape())));
+                }
+            }
+            return infos;
         }
     }
 

@@ -65,6 +65,16 @@ public final class BackendOption<T> {
         });
     }
 
+    /** A non-empty text (a path, a name) with no default: {@link #get} gives {@code ""} when it is not given. */
+    public static BackendOption<String> text(String key, String description) {
+        return new BackendOption<>(key, "non-empty text", "", description, value -> {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException();
+            }
+            return value;
+        });
+    }
+
     /** The key, e.g. {@code dl4j.poolSize}. */
     public String key() {
         return key;

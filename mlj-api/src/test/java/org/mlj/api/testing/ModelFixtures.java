@@ -59,6 +59,20 @@ public final class ModelFixtures {
         }
     }
 
+    /** The layer zoo's bundles ({@code models/zoo/<name>}, written by {@code python -m mlj_export zoo}), sorted; fails if none. */
+    public static List<Path> zooBundles() {
+        Path zoo = root().resolve("models").resolve("zoo");
+        try (Stream<Path> dirs = Files.list(zoo)) {
+            List<Path> found = dirs.filter(d -> Files.isRegularFile(d.resolve("mlj.json"))).sorted().toList();
+            if (found.isEmpty()) {
+                throw new AssertionError("No zoo bundle under " + zoo + ": regenerate with python/regenerate-models.sh");
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + zoo + ": regenerate with python/regenerate-models.sh", e);
+        }
+    }
+
     /** Reads every reference batch of a bundle, smallest first; fails if a listed file is missing. */
     public static List<ReferenceBatch> references(Path bundle) {
         return ReferenceBatch.readAll(BundleManifest.read(bundle));

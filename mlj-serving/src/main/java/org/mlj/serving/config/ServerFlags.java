@@ -1,6 +1,7 @@
 package org.mlj.serving.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.function.BiConsumer;
 public final class ServerFlags {
     /** Default bind address: loopback only, so a model is not exposed to the network by accident. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The load option {@code --allow_ops} sets (see the README's Security section). */
+    private static final String ALLOW_OPS = "tensorflow.allowOps";
 
     private int restApiPort = 8501;
     private String host = DEFAULT_HOST;
@@ -35,6 +38,7 @@ public final class ServerFlags {
     private int numRequestIterationsForWarmup = 1;
     private Path monitoringConfigFile;
     private String backend;
+    private final Map<String, String> loadOptions = new LinkedHashMap<>();
     private long maxRequestBytes = 64L << 20;
     private boolean accessLog;
     private int inferenceThreads = Runtime.getRuntime().availableProcessors();
@@ -76,6 +80,11 @@ public final class ServerFlags {
         // mlj's own
         flag("host", "Address to bind. Default 127.0.0.1 (loopback only); 0.0.0.0 to serve the network.", (f, v) -> f.host = v);
         flag("backend", "mlj backend to load models with: tensorflow or dl4j. Default: the loader's choice.", (f, v) -> f.backend = v);
+        flag("option", "A backend load option KEY=VALUE for every model, e.g. tensorflow.allowOps=ReadFile or dl4j.poolSize=4 "
+                + "(repeatable; checked against the backend's declared options when a model loads).", (f, v) -> f.option(v));
+        flag("allow_ops", "Let SavedModels run these TensorFlow ops outside mlj's allowlist of side-effect-free ops "
+                + "(OP[,OP...], * for any); the same as --option=tensorflow.allowOps=OPS. Only for models you trust.",
+                (f, v) -> f.loadOptions.put(ALLOW_OPS, nonBlank("allow_ops", v)));
         flag("max_request_bytes", "Largest request body (413 above it). Default 67108864 (64 MiB).",
                 (f, v) -> f.maxRequestBytes = longRange("max_request_bytes", v, 1, Long.MAX_VALUE));
         bool("access_log", "Log one line per request (logger org.mlj.serving.access).", (f, v) -> f.accessLog = v);
@@ -108,6 +117,21 @@ public final class ServerFlags {
         for (String name : List.of("prefer_tflite_model", "num_tflite_pools", "num_tflite_interpreters_per_pool", "enable_profiler")) {
             REFUSED.put(name, other);
         }
+    }
+
+    private void option(String value) {
+        int equals = value.indexOf('=');
+        if (equals <= 0) {
+            throw new IllegalArgumentException("--option=" + value + " must be KEY=VALUE, e.g. --option=tensorflow.allowOps=ReadFile");
+        }
+        loadOptions.put(value.substring(0, equals).trim(), value.substring(equals + 1).trim());
+    }
+
+    private static String nonBlank(String name, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " needs a value: --" + name + "=OP[,OP...]");
+        }
+        return value.trim();
     }
 
     private static void flag(String name, String help, BiConsumer<ServerFlags, String> setter) {
@@ -287,6 +311,11 @@ public final class ServerFlags {
     /** The backend, if given. */
     public Optional<String> backend() {
         return Optional.ofNullable(backend);
+    }
+
+    /** Backend load options for every model ({@code --option}, {@code --allow_ops}), in the order given. */
+    public Map<String, String> loadOptions() {
+        return Collections.unmodifiableMap(loadOptions);
     }
 
     /** Request body limit. */

@@ -42,8 +42,18 @@ public final class VersionLoader {
      * @param warmupIterations predictions run before a version becomes available (0: none)
      */
     public VersionLoader(ModelLoader loader, Optional<String> backend, int warmupIterations) {
+        this(loader, backend, Map.of(), warmupIterations);
+    }
+
+    /**
+     * @param loader finds the backends
+     * @param backend the backend to use, or empty for the loader's choice
+     * @param backendOptions backend load options for every version (e.g. {@code tensorflow.allowOps})
+     * @param warmupIterations predictions run before a version becomes available (0: none)
+     */
+    public VersionLoader(ModelLoader loader, Optional<String> backend, Map<String, String> backendOptions, int warmupIterations) {
         this.loader = loader;
-        LoadOptions.Builder builder = LoadOptions.builder();
+        LoadOptions.Builder builder = LoadOptions.builder().options(backendOptions);
         backend.ifPresent(builder::backend);
         this.options = builder.build();
         this.warmupIterations = warmupIterations;
@@ -73,8 +83,7 @@ public final class VersionLoader {
 
     /** The path to hand to the loader: the directory itself, or the one Keras file inside it. */
     static Path resolve(Path directory) {
-        if (Files.isRegularFile(directory.resolve(ModelFormat.MANIFEST_FILE)) || Files.isRegularFile(directory.resolve("saved_model.pb"))
-                || Files.isRegularFile(directory.resolve("saved_model.pbtxt"))) {
+        if (Files.isRegularFile(directory.resolve(ModelFormat.MANIFEST_FILE)) || ModelFormat.isSavedModel(directory)) {
             return directory;
         }
         List<Path> kerasFiles = new ArrayList<>();

@@ -25,6 +25,18 @@ class ServerFlagsTest {
     }
 
     @Test
+    void loadOptionsAndAllowOps() {
+        ServerFlags flags = ServerFlags.parse("--model_base_path=/m", "--option=dl4j.poolSize=4", "--allow_ops=ReadFile,WriteFile");
+        assertThat(flags.loadOptions()).containsExactly(java.util.Map.entry("dl4j.poolSize", "4"),
+                java.util.Map.entry("tensorflow.allowOps", "ReadFile,WriteFile"));
+        assertThat(ServerFlags.parse("--model_base_path=/m", "--option=tensorflow.allowOps=*").loadOptions())
+                .containsEntry("tensorflow.allowOps", "*");
+        assertThat(ServerFlags.parse("--model_base_path=/m").loadOptions()).isEmpty();
+        assertThatThrownBy(() -> ServerFlags.parse("--model_base_path=/m", "--option=poolSize")).hasMessageContaining("must be KEY=VALUE");
+        assertThatThrownBy(() -> ServerFlags.parse("--model_base_path=/m", "--allow_ops=")).hasMessageContaining("--allow_ops needs a value");
+    }
+
+    @Test
     void refusals() {
         assertThatThrownBy(() -> ServerFlags.parse("--port=8500", "--model_base_path=/m")).hasMessageStartingWith("Flag --port is not supported");
         assertThatThrownBy(() -> ServerFlags.parse("--tensorflow_intra_op_parallelism=2", "--model_base_path=/m"))
