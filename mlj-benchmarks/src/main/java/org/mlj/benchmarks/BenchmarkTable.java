@@ -116,7 +116,7 @@ public final class BenchmarkTable {
             }
         }
         out.append("""
-                prebuilt tensors: the input tensor is built once (raw: a native TF tensor / INDArray; mlj: a Tensor).
+                prebuilt tensors: the input tensor is built once (raw: a native TF tensor / INDArray; mlj: a Tensor, direct on tensorflow).
                 from arrays: each call builds its input from a float[]/int[] and copies the output into a float[].
                 raw: TensorFlow Java SessionFunction.call / DL4J ComputationGraph.output on the network mlj-dl4j imports
                      (mlj-dl4j itself runs Dense layers as direct gemms and LSTMs as one fused op: mlj/raw < 1 there).
