@@ -3,9 +3,9 @@
 #
 #   mlj-benchmarks/bench.sh          quick mode: short JMH iterations, one JVM per table cell (raw and mlj
 #                                    back to back), one round, a 100,000-call soak; about 5 minutes
-#   mlj-benchmarks/bench.sh --full   longer iterations, two rounds per table cell (the second in reverse
-#                                    order), the 1,000,000-call soak (about 25 minutes); writes the run
-#                                    into BENCHMARKS.md
+#   mlj-benchmarks/bench.sh --full   longer iterations, three rounds per table cell (the second in
+#                                    reverse order), the 1,000,000-call soak (about 20 minutes); writes
+#                                    the run into BENCHMARKS.md
 #
 # Steps: TensorFlow Java vs mlj-tensorflow, DL4J vs mlj-dl4j (JMH SampleTime medians), one shared model
 # under 1 and 2 threads (JMH throughput), the three Python paths (python_timing.py in the mlj venv), the
@@ -77,11 +77,11 @@ fi
 
 # Every table cell runs in a JVM of its own (bench.sh starts it; JMH does not fork again: -f 0), in which
 # the four benchmarks of the cell (raw and mlj, prebuilt and from arrays) run back to back, so each
-# mlj/raw ratio compares timings taken seconds apart. Full mode repeats the cells in a second round in
-# reverse order and prints each ratio's lowest and highest round beside its median.
+# mlj/raw ratio compares timings taken seconds apart. Full mode repeats the cells in three rounds (even
+# rounds in reverse order) and prints each ratio's lowest and highest round beside its median.
 if [[ "$mode" == full ]]; then
   jmh_options=(-f 0 -wi 1 -w 1s -i 2 -r 1s)
-  rounds=2
+  rounds=3
   throughput_rounds=1
   throughput_batches=1,256
   python_options=(--budget-seconds 3 --warmup 5 --min-reps 10 --max-reps 2000)
