@@ -8,6 +8,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -448,6 +449,65 @@ public final class Tensor {
         source.position((int) (from * bytesPerRow)).limit((int) (to * bytesPerRow));
         copy.put(source).clear();
         return new Tensor(dtype, out, copy, null);
+    }
+
+    /**
+     * Rows {@code [from, to)} along the first dimension, sharing this tensor's elements (no copy): the
+     * view keeps the whole tensor's memory alive, and a view of a {@linkplain #isDirect() direct}
+     * tensor is direct when its first row falls on an {@value #ALIGNMENT}-byte boundary.
+     */
+    public Tensor sliceView(long from, long to) {
+        long rows = shape.rank() == 0 ? 0 : shape.dim(0);
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("Rows [" + from + ", " + to + ") outside first dimension of " + shape);
+        }
+        long rowSize = rows == 0 ? 0 : size / rows;
+        Shape out = shape.withFirstDim(to - from);
+        if (dtype == DType.STRING) {
+            return new Tensor(dtype, out, null, Arrays.copyOfRange(strings, (int) (from * rowSize), (int) (to * rowSize)));
+        }
+        int bytesPerRow = (int) (rowSize * dtype.byteSize());
+        return new Tensor(dtype, out, data.slice((int) (from * bytesPerRow), (int) ((to - from) * bytesPerRow)).order(ORDER), null);
+    }
+
+    /**
+     * The tensors joined along the first dimension, copied into a new heap tensor: the inverse of
+     * slicing a batch into parts.
+     *
+     * @throws IllegalArgumentException if there are no parts, or they differ in dtype, rank or any dimension but the first
+     */
+    public static Tensor concat(List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("Tensor.concat needs at least one tensor");
+        }
+        Tensor head = parts.get(0);
+        if (head.shape.rank() == 0) {
+            throw new IllegalArgumentException("Tensor.concat joins along the first dimension; a scalar has none");
+        }
+        long rows = 0;
+        for (Tensor part : parts) {
+            if (part.dtype != head.dtype || part.shape.rank() != head.shape.rank()
+                    || !part.shape.withFirstDim(0).equals(head.shape.withFirstDim(0))) {
+                throw new IllegalArgumentException("Tensor.concat needs parts that differ only in their first dimension; got "
+                        + head.dtype + " " + head.shape + " and " + part.dtype + " " + part.shape);
+            }
+            rows += part.shape.dim(0);
+        }
+        Shape shape = head.shape.withFirstDim(rows);
+        if (head.dtype == DType.STRING) {
+            byte[][] values = new byte[Math.toIntExact(shape.size())][];
+            int at = 0;
+            for (Tensor part : parts) {
+                System.arraycopy(part.strings, 0, values, at, part.strings.length);
+                at += part.strings.length;
+            }
+            return new Tensor(DType.STRING, shape, null, values);
+        }
+        ByteBuffer joined = allocate(head.dtype, shape.size());
+        for (Tensor part : parts) {
+            joined.put(part.data.duplicate().clear());
+        }
+        return new Tensor(head.dtype, shape, joined.clear(), null);
     }
 
     /** Whether both tensors have the same dtype, shape and elements (bitwise for floats). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.mlj.api.LoadOptions;
 import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 
@@ -26,6 +27,26 @@ public enum BenchmarkModel {
     BenchmarkModel(String directory, String inputName) {
         this.directory = directory;
         this.inputName = inputName;
+    }
+
+    /**
+     * Load options for mlj on {@code backend}: the backend's defaults, plus the {@code key=value} pairs
+     * of the system property {@code mlj.bench.options} (comma-separated; bench.sh passes
+     * {@code MLJ_BENCH_LOAD_OPTIONS}), for timing another thread policy, e.g. {@code tensorflow.splitRows=0}.
+     */
+    public static LoadOptions loadOptions(String backend) {
+        LoadOptions.Builder builder = LoadOptions.builder().backend(backend);
+        String extra = System.getProperty("mlj.bench.options", "").trim();
+        if (!extra.isEmpty()) {
+            for (String pair : extra.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("mlj.bench.options: expected key=value pairs, got '" + pair + "'");
+                }
+                builder.option(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return builder.build();
     }
 
     /** The bundle directory. */

@@ -2,7 +2,6 @@ package org.mlj.benchmarks;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Outputs;
@@ -48,7 +47,7 @@ public class SharedModelThroughputBenchmark {
     /** Loads the model once for all threads. */
     @Setup
     public void load() {
-        mlj = Models.load(model.bundle(), LoadOptions.builder().backend(backend).build());
+        mlj = Models.load(model.bundle(), BenchmarkModel.loadOptions(backend));
         inputs = Map.of(model.inputName(), model.input(batch));
     }
 

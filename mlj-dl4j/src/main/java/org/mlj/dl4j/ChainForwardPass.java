@@ -130,10 +130,9 @@ final class ChainForwardPass implements ForwardPass {
      * @param types the DL4J output type of every vertex, by name
      * @param fuseLstm whether LSTM layers may run as fused ops
      * @param directDense whether Dense layers may run directly
-     * @param lstmThreads the thread policy of the fused LSTM ops
      */
     static Plan plan(ComputationGraph network, KerasGraph graph, Map<String, InputType> types, boolean fuseLstm,
-                     boolean directDense, Map<String, KerasComputation> computations, OmpThreads lstmThreads) {
+                     boolean directDense, Map<String, KerasComputation> computations) {
         if (network.getConfiguration().getNetworkInputs().size() != 1 || network.getConfiguration().getNetworkOutputs().size() != 1) {
             return Plan.unsupported("not a single-input, single-output chain of layers");
         }
@@ -163,7 +162,7 @@ final class ChainForwardPass implements ForwardPass {
             if (fuseLstm && layer != null && isLstm(layer)) {
                 String reason = plainLayer ? unfusableReason(name, graph) : "LSTM '" + name + "' has an input preprocessor";
                 if (reason == null) {
-                    steps.add(lstmStep(name, layer, graph, recurrentFormat(inputType), lstmThreads));
+                    steps.add(lstmStep(name, layer, graph, recurrentFormat(inputType)));
                     fusedLstm.add(name);
                     continue;
                 }
@@ -218,7 +217,7 @@ final class ChainForwardPass implements ForwardPass {
         return null;
     }
 
-    private static LstmStep lstmStep(String name, Layer layer, KerasGraph graph, RNNFormat inputFormat, OmpThreads threads) {
+    private static LstmStep lstmStep(String name, Layer layer, KerasGraph graph, RNNFormat inputFormat) {
         KerasGraph.Layer keras = graph.layers().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
         INDArray kernel = layer.getParam("W");
         INDArray recurrent = layer.getParam("RW");
@@ -228,7 +227,7 @@ final class ChainForwardPass implements ForwardPass {
                 bias == null ? null : kerasGateOrder(bias.reshape(1, 4L * units), units).reshape(4L * units),
                 units, layer instanceof LSTM, inputFormat,
                 ACTIVATIONS.get(keras.config().path("recurrent_activation").asText()),
-                ACTIVATIONS.get(keras.config().path("activation").asText()), threads);
+                ACTIVATIONS.get(keras.config().path("activation").asText()));
     }
 
     /** A copy of a [rows, 4 * units] DL4J LSTM parameter with its gate blocks in Keras order. */
@@ -493,10 +492,9 @@ final class ChainForwardPass implements ForwardPass {
      * @param inputFormat the DL4J layout of the input when a DL4J layer produces it
      * @param gateActivation the libnd4j code of the gates' activation (Keras recurrent_activation)
      * @param activation the libnd4j code of the cell and output activation (Keras activation)
-     * @param threads the OpenMP thread policy the op runs under
      */
     private record LstmStep(String name, INDArray kernel, INDArray recurrent, INDArray bias, int units, boolean returnSequences,
-                            RNNFormat inputFormat, int gateActivation, int activation, OmpThreads threads) implements Step {
+                            RNNFormat inputFormat, int gateActivation, int activation) implements Step {
         @Override
         public Value apply(Value input, ComputationGraph network) {
             INDArray x = input.array();
@@ -517,7 +515,7 @@ final class ChainForwardPass implements ForwardPass {
                     .addBooleanArguments(bias != null, false, false, false, false, true, true, true)
                     // no cell clipping
                     .addFloatingPointArguments(0.0);
-            threads.run(batch, () -> Nd4j.exec(op.build()));
+            Nd4j.exec(op.build());
             return returnSequences ? new Value(sequence, true) : new Value(lastOutput, false);
         }
 

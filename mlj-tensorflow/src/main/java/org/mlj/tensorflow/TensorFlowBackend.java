@@ -12,6 +12,7 @@ import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.BackendOption;
+import org.mlj.api.spi.RowSplit;
 import org.mlj.api.spi.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,14 @@ public final class TensorFlowBackend implements Backend {
     public static final BackendOption<Boolean> RUN_IN_CALLER_THREAD = BackendOption.bool("tensorflow.runInCallerThread", true,
             "run each call's ops on the calling thread (no hand-off to the inter-op pool; big ops still use the intra-op threads)");
 
+    /**
+     * Load option: the fewest rows a part of a split call gets ({@link RowSplit}; 0: never split). A
+     * call of at least twice as many rows that runs alone on the model is cut into one part per core,
+     * run at the same time: TensorFlow splits a big op over its intra-op threads, but not a While-loop
+     * LSTM's thousands of small ones, so only parts use both cores there.
+     */
+    public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);
+
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final int PRIORITY = 10;
     /** Load option: ops outside the allowlist of side-effect-free ops that a SavedModel may run ({@code *}: any). */
@@ -81,7 +90,7 @@ public final class TensorFlowBackend implements Backend {
     /** Load option: the tensors a frozen GraphDef's signature returns ({@code name} means {@code name:0}); empty: its sinks. */
     public static final BackendOption<List<String>> OUTPUTS = BackendOption.names("tensorflow.outputs", List.of(),
             "for a frozen GraphDef: the tensors to return, e.g. logits,probs:0 (default: the graph's sinks)");
-    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, ALLOW_OPS, OUTPUTS);
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, SPLIT_ROWS, ALLOW_OPS, OUTPUTS);
 
     private final Consumer<SavedModelBundle> afterLoad;
 

@@ -19,6 +19,7 @@ import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.ModelSource;
+import org.mlj.api.spi.RowSplit;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -57,10 +58,11 @@ public final class TensorFlowModel extends AbstractModel {
     private final Map<String, String> details;
     /** Per-call run options (the thread policy), or null for TensorFlow's defaults. */
     private final RunOptions runOptions;
+    private final RowSplit rowSplit;
 
     private TensorFlowModel(ModelSource source, AutoCloseable resources, Session session, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
-                            String layerOutputsUnsupported, Map<String, String> details, RunOptions runOptions) {
+                            String layerOutputsUnsupported, Map<String, String> details, RunOptions runOptions, RowSplit rowSplit) {
         super(TensorFlowBackend.NAME, source, signatures, layers);
         this.resources = resources;
         this.session = session;
@@ -69,6 +71,7 @@ public final class TensorFlowModel extends AbstractModel {
         this.layerOutputsUnsupported = layerOutputsUnsupported;
         this.details = details;
         this.runOptions = runOptions;
+        this.rowSplit = rowSplit;
     }
 
     /**
@@ -103,7 +106,7 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
         return new TensorFlowModel(source, bundle, bundle.session(), signatures, Map.copyOf(byName), layers, layerSignature,
                 layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details),
-                runOptions(options, details));
+                runOptions(options, details), rowSplit(source, options, details));
     }
 
     /**
@@ -116,9 +119,10 @@ public final class TensorFlowModel extends AbstractModel {
         all.put("tensorflow_version", TensorFlow.version());
         all.putAll(details);
         RunOptions runOptions = runOptions(options, all);
+        RowSplit rowSplit = rowSplit(source, options, all);
         return new TensorFlowModel(source, resources, session, List.of(signature.signature()), Map.of(signature.name(), signature),
                 List.of(), null, "a frozen GraphDef has no layer names and order; fetch inner tensors by listing them in "
-                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all), runOptions);
+                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all), runOptions, rowSplit);
     }
 
     /**
@@ -130,6 +134,18 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("run_in_caller_thread", Boolean.toString(callerThread));
         // inter_op_thread_pool -1: DirectSession runs the step's ops on the thread that called Session.run.
         return callerThread ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
+    }
+
+    /** The large-batch policy of {@link TensorFlowBackend#SPLIT_ROWS}, recorded in {@code details} as {@code split_rows}. */
+    private static RowSplit rowSplit(ModelSource source, LoadOptions options, Map<String, String> details) {
+        RowSplit split = RowSplit.of(TensorFlowBackend.SPLIT_ROWS, options, source.path().toString());
+        details.put("split_rows", split.minRows() == 0 ? "off" : Integer.toString(split.minRows()));
+        return split;
+    }
+
+    @Override
+    protected RowSplit rowSplit() {
+        return rowSplit;
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
