@@ -15,7 +15,8 @@
 #
 # Environment: JAVA_HOME (Java to use), OMP_NUM_THREADS (ND4J threads for the DL4J steps; default 1,
 # see BENCHMARKS.md), MLJ_VENV (Python venv, as python/setup-venv.sh), MLJ_BENCH_JMH_OPTIONS,
-# MLJ_BENCH_PYTHON_OPTIONS, MLJ_BENCH_SOAK (shorter settings for trying the script out; see below).
+# MLJ_BENCH_PYTHON_OPTIONS, MLJ_BENCH_SOAK (shorter settings for trying the script out; see below),
+# MLJ_BENCH_LOAD_OPTIONS (mlj load options for every mlj model, e.g. "tensorflow.splitRows=0,dl4j.splitRows=0").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,7 +101,7 @@ if [[ -n "${MLJ_BENCH_JMH_OPTIONS:-}" ]]; then read -r -a jmh_options <<< "$MLJ_
 if [[ -n "${MLJ_BENCH_PYTHON_OPTIONS:-}" ]]; then read -r -a python_options <<< "$MLJ_BENCH_PYTHON_OPTIONS"; fi
 soak_predictions="${MLJ_BENCH_SOAK:-$soak_predictions}"
 omp_threads="${OMP_NUM_THREADS:-1}"
-settings="JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+settings="JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round, splitRows 0); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -118,7 +119,11 @@ for entry in "${entries[@]}"; do
   classpath+=":$entry"
 done
 export TF_CPP_MIN_LOG_LEVEL=2
-java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath")
+# JavaCPP (under DL4J and TensorFlow Java) checks the process's physical memory on every native allocation
+# unless maxPhysicalBytes is 0: 16 % of the native samples of two threads on the dl4j CNN (JFR), and 1,446 ->
+# 1,704 calls/s on one thread, 2,075 -> 2,684 on two. BENCHMARKS.md recommends the same flag for deployments.
+java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0
+  -Dmlj.bench.options="${MLJ_BENCH_LOAD_OPTIONS:-}" -cp "$classpath")
 failures=0
 
 # Runs one step, its output in $results/<name>.log; a failed step leaves its cells empty in the table.

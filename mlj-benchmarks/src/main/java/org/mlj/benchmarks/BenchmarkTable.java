@@ -35,6 +35,7 @@ public final class BenchmarkTable {
     private static final List<String> PYTHON_PATHS = List.of("predict", "call", "signature");
     private static final double OVERHEAD_TARGET = 1.05;
     private static final double PYTHON_SPEEDUP_TARGET_BATCH_1 = 5.0;
+    private static final double THREAD_SCALING_TARGET = 1.5;
     private static final double SOAK_GROWTH_TARGET_MB = 50;
 
     private final BenchmarkResults results;
@@ -170,6 +171,20 @@ public final class BenchmarkTable {
             speedupTarget(lines, model, 1, PYTHON_SPEEDUP_TARGET_BATCH_1);
             speedupTarget(lines, model, 256, 1.0);
         }
+        for (int batch : List.of(1, 256)) {
+            for (BenchmarkModel model : BenchmarkModel.values()) {
+                bestBackendTarget(lines, model, batch);
+            }
+        }
+        for (int batch : List.of(1, 256)) {
+            Map<String, String> params = Map.of("backend", "dl4j", "model", BenchmarkModel.CNN.name(), "batch", Integer.toString(batch));
+            OptionalDouble scaling = ratio(results.jmh("SharedModelThroughputBenchmark.twoThreads", params),
+                    results.jmh("SharedModelThroughputBenchmark.oneThread", params));
+            if (scaling.isPresent()) {
+                lines.add(String.format(Locale.ROOT, "target 2 threads on one dl4j CNN >= %.1fx the calls/s of 1 thread (batch %d): %.2fx -> %s",
+                        THREAD_SCALING_TARGET, batch, scaling.getAsDouble(), verdict(scaling.getAsDouble() >= THREAD_SCALING_TARGET)));
+            }
+        }
         results.soak().ifPresent(soak -> lines.add(String.format(Locale.ROOT,
                 "target RSS growth <= %.0f MB over the soak: %+.1f MB over %,d predictions -> %s", SOAK_GROWTH_TARGET_MB,
                 soak.growthMb(), soak.predictions(), verdict(soak.growthMb() <= SOAK_GROWTH_TARGET_MB))));
@@ -181,6 +196,27 @@ public final class BenchmarkTable {
         if (speedup.isPresent()) {
             lines.add(String.format(Locale.ROOT, "target mlj-tensorflow >= %.1fx the fastest Python path (%s, batch %d): %.2fx -> %s",
                     target, model.name(), batch, speedup.getAsDouble(), verdict(speedup.getAsDouble() >= target)));
+        }
+    }
+
+    /** Best mlj (from arrays, over both backends) against the fastest Python path: at least level (1.0x). */
+    private void bestBackendTarget(List<String> lines, BenchmarkModel model, int batch) {
+        String best = null;
+        double bestSpeedup = 0;
+        List<String> each = new ArrayList<>();
+        for (String backend : BACKENDS) {
+            OptionalDouble speedup = ratio(fastestPython(model, batch), latency(backend, "mljFromArrays", model, batch));
+            if (speedup.isPresent()) {
+                each.add(String.format(Locale.ROOT, "%s %.2fx", backend, speedup.getAsDouble()));
+                if (best == null || speedup.getAsDouble() > bestSpeedup) {
+                    best = backend;
+                    bestSpeedup = speedup.getAsDouble();
+                }
+            }
+        }
+        if (best != null) {
+            lines.add(String.format(Locale.ROOT, "target best mlj >= 1.0x the fastest Python path (%s, batch %d): %.2fx on %s (%s) -> %s",
+                    model.name(), batch, bestSpeedup, best, String.join(", ", each), verdict(bestSpeedup >= 1.0)));
         }
     }
 
