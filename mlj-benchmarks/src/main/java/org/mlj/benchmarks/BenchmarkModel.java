@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
@@ -20,6 +21,8 @@ public enum BenchmarkModel {
     CNN("mnist_cnn", "image"),
     /** {@code models/imdb_lstm}: {@code tokens} int32 [?, 200]. */
     LSTM("imdb_lstm", "tokens");
+
+    private static final AtomicBoolean CELL_WARMED = new AtomicBoolean();
 
     private final String directory;
     private final String inputName;
@@ -47,6 +50,25 @@ public enum BenchmarkModel {
             }
         }
         return builder.build();
+    }
+
+    /**
+     * Runs all paths of a table cell in turn, for {@code mlj.bench.cellWarmupMs} milliseconds (default
+     * 2000) and once per JVM, before the first of them is measured. Each cell's benchmarks share one JVM
+     * ({@code -f 0}) and JMH runs them one after the other, so without this the one measured first pays
+     * for compiling the shared code: the dl4j CNN at batch 1 measured 1.68× raw from arrays (first, cold)
+     * but 1.00× prebuilt (second).
+     */
+    public static void warmCell(Runnable... paths) {
+        if (CELL_WARMED.getAndSet(true)) {
+            return;
+        }
+        long end = System.nanoTime() + Long.getLong("mlj.bench.cellWarmupMs", 2000) * 1_000_000L;
+        do {
+            for (Runnable path : paths) {
+                path.run();
+            }
+        } while (System.nanoTime() < end);
     }
 
     /** The bundle directory. */

@@ -70,6 +70,7 @@ public class Dl4jBenchmark {
         rawInput = rawArray();
         mljInputs = Map.of(model.inputName(), input);
         model.requireSameOutputs(rawFromArrays(), mljFromArrays());
+        BenchmarkModel.warmCell(this::rawPrebuilt, this::mljPrebuilt, this::rawFromArrays, this::mljFromArrays);
     }
 
     /** Closes the model, which frees the network. */

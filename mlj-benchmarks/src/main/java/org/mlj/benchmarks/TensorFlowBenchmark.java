@@ -85,6 +85,7 @@ public class TensorFlowBenchmark {
         mljInputs = Map.of(model.inputName(), input.direct());
         outputSize = Math.toIntExact(mlj.predict(mljInputs).first().size());
         model.requireSameOutputs(rawFromArrays(), mljFromArrays());
+        BenchmarkModel.warmCell(this::rawPrebuilt, this::mljPrebuilt, this::rawFromArrays, this::mljFromArrays);
     }
 
     /** Frees both loads and the prebuilt raw input. */

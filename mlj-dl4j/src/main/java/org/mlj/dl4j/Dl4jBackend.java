@@ -212,7 +212,7 @@ public final class Dl4jBackend implements Backend {
                 .toList());
         ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, details);
         details.putAll(forwardPass.details());
-        RowSplit rowSplit = POOL_SIZE.get(options) < 2 ? RowSplit.NONE : RowSplit.of(SPLIT_ROWS, options, source.path().toString());
+        RowSplit rowSplit = POOL_SIZE.get(options) < 2 ? RowSplit.NONE : RowSplit.of(SPLIT_ROWS, options, source.path().toString(), true);
         details.put("dl4j.splitRows", rowSplit.minRows() == 0 ? "off" : Integer.toString(rowSplit.minRows()));
         return new Dl4jModel(source, signature, layers, layouts.keySet(), imported.network(), forwardPass, details, rowSplit);
     }

@@ -138,7 +138,7 @@ public final class TensorFlowModel extends AbstractModel {
 
     /** The large-batch policy of {@link TensorFlowBackend#SPLIT_ROWS}, recorded in {@code details} as {@code split_rows}. */
     private static RowSplit rowSplit(ModelSource source, LoadOptions options, Map<String, String> details) {
-        RowSplit split = RowSplit.of(TensorFlowBackend.SPLIT_ROWS, options, source.path().toString());
+        RowSplit split = RowSplit.of(TensorFlowBackend.SPLIT_ROWS, options, source.path().toString(), false);
         details.put("split_rows", split.minRows() == 0 ? "off" : Integer.toString(split.minRows()));
         return split;
     }

@@ -130,7 +130,7 @@ public abstract class AbstractModel implements Model {
         lock.readLock().lock();
         try {
             checkOpen();
-            return rowSplit().run(inputs, part -> run(signature, part));
+            return rowSplit().run(signature, inputs, part -> run(signature, part));
         } finally {
             lock.readLock().unlock();
         }
@@ -147,7 +147,7 @@ public abstract class AbstractModel implements Model {
         lock.readLock().lock();
         try {
             checkOpen();
-            return rowSplit().run(inputs, part -> runLayers(part, names));
+            return rowSplit().run(signature(), inputs, part -> runLayers(part, names));
         } finally {
             lock.readLock().unlock();
         }

@@ -1,6 +1,7 @@
 package org.mlj.api.spi;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Outputs;
+import org.mlj.api.Shape;
+import org.mlj.api.Signature;
 import org.mlj.api.Tensor;
+import org.mlj.api.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +29,18 @@ import org.slf4j.LoggerFactory;
  * on one thread cannot use a second core where the runtime does not split its ops well (TensorFlow's
  * While-loop LSTM, libnd4j under {@code OMP_NUM_THREADS=1}).
  *
- * <p>The caller runs the first part itself; the others are offered to a shared pool of
+ * <p>Whether a model gains from it is measured, not guessed: its first large calls alternate between
+ * split and whole, then the faster way per row is taken, re-checked one call in 32 ({@code Choice}).
+ * The caller runs the first part itself; the others are offered to a shared pool of
  * {@code cores - 1} daemon threads, and any part no pool thread has started when the caller is done
  * is run by the caller too, so a busy pool only costs the time the parts would have taken anyway.
  * Concurrent calls of one model (a server, a Spark task per core) are never split: they already use
  * the cores.
  *
- * <p>A call is split only when every input has the same number of rows and at least
- * {@code 2 × minRows} of them; if a part's output does not have the part's rows along dimension 0
+ * <p>A call is split only when the signature declares every input's first dimension as the batch
+ * (unknown size, as Keras exports it; an input of unknown rank counts only for backends that load
+ * Keras models, whose inputs are batch-first by definition), every input has the same number of rows,
+ * and at least {@code 2 × minRows} of them; if a part's output does not have the part's rows along dimension 0
  * (a model that is not row-wise), the call is run again whole and splitting is switched off for
  * the model, with a warning.
  *
@@ -46,16 +54,19 @@ public final class RowSplit {
     private static volatile ExecutorService pool;
 
     /** Never splits. */
-    public static final RowSplit NONE = new RowSplit("none", 0);
+    public static final RowSplit NONE = new RowSplit("none", 0, false);
 
     private final String what;
     private final int minRows;
+    private final boolean unknownRankIsBatchFirst;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean disabled = new AtomicBoolean();
+    private final Choice choice = new Choice();
 
-    private RowSplit(String what, int minRows) {
+    private RowSplit(String what, int minRows, boolean unknownRankIsBatchFirst) {
         this.what = what;
         this.minRows = minRows;
+        this.unknownRankIsBatchFirst = unknownRankIsBatchFirst;
     }
 
     /**
@@ -76,10 +87,12 @@ public final class RowSplit {
      *
      * @param option the backend's {@link #option}
      * @param what the model, for the warning when a model turns out not to be row-wise
+     * @param unknownRankIsBatchFirst whether an input declared without a rank is batch-first (true for
+     *     Keras models, false where a graph may be laid out otherwise)
      */
-    public static RowSplit of(BackendOption<Integer> option, LoadOptions options, String what) {
+    public static RowSplit of(BackendOption<Integer> option, LoadOptions options, String what, boolean unknownRankIsBatchFirst) {
         int rows = option.get(options);
-        return rows == 0 || CORES < 2 ? NONE : new RowSplit(what, rows);
+        return rows == 0 || CORES < 2 ? NONE : new RowSplit(what, rows, unknownRankIsBatchFirst);
     }
 
     /** The fewest rows a part gets; 0 when this never splits. */
@@ -90,25 +103,77 @@ public final class RowSplit {
     /**
      * Runs {@code call} on {@code inputs}, in parts when the call is large and alone.
      *
+     * @param signature the signature the inputs were validated against
      * @param inputs validated inputs
      * @param call the model's call on a set of inputs; called concurrently for the parts
      */
-    public Outputs run(Map<String, Tensor> inputs, Function<Map<String, Tensor>, Outputs> call) {
+    public Outputs run(Signature signature, Map<String, Tensor> inputs, Function<Map<String, Tensor>, Outputs> call) {
         if (minRows == 0) {
             return call.apply(inputs);
         }
         try {
-            int parts = running.incrementAndGet() == 1 && !disabled.get() ? parts(inputs) : 1;
-            return parts < 2 ? call.apply(inputs) : split(inputs, parts, call);
+            int parts = running.incrementAndGet() == 1 && !disabled.get() ? parts(signature, inputs) : 1;
+            if (parts < 2) {
+                return call.apply(inputs);
+            }
+            boolean split = choice.split();
+            long rows = inputs.values().iterator().next().shape().dim(0);
+            long start = System.nanoTime();
+            Outputs outputs = split ? split(inputs, parts, call) : call.apply(inputs);
+            choice.record(split, (System.nanoTime() - start) / (double) rows);
+            return outputs;
         } finally {
             running.decrementAndGet();
         }
     }
 
-    private int parts(Map<String, Tensor> inputs) {
+    /**
+     * Whether splitting pays for a model, measured: the first large calls alternate between split and
+     * whole until each way has {@link #TRIALS} timings, then the way with the lower median time per row
+     * over its last {@link #WINDOW} calls is taken, and one call in {@link #RECHECK} goes the other way
+     * to follow changes (a busier machine, other batch sizes). A While-loop LSTM on TensorFlow gains
+     * 1.7× from splitting; a CNN whose convolutions TensorFlow already spreads over both cores gains
+     * nothing, and a small FFNN loses a little (BENCHMARKS.md), so no fixed rule fits every model.
+     * Thread-safe (only calls running alone get here, so the lock is uncontended).
+     */
+    private static final class Choice {
+        private static final int TRIALS = 3;
+        private static final int WINDOW = 5;
+        private static final int RECHECK = 32;
+        private final double[][] nanosPerRow = new double[2][WINDOW];
+        private final int[] count = new int[2];
+        private long decisions;
+
+        synchronized boolean split() {
+            decisions++;
+            if (count[0] < TRIALS || count[1] < TRIALS) {
+                return count[1] <= count[0];
+            }
+            boolean better = median(1) <= median(0);
+            return decisions % RECHECK == 0 ? !better : better;
+        }
+
+        synchronized void record(boolean split, double nanos) {
+            int way = split ? 1 : 0;
+            nanosPerRow[way][count[way] % WINDOW] = nanos;
+            count[way]++;
+        }
+
+        private double median(int way) {
+            double[] recent = Arrays.copyOf(nanosPerRow[way], Math.min(count[way], WINDOW));
+            Arrays.sort(recent);
+            return recent[recent.length / 2];
+        }
+    }
+
+    private int parts(Signature signature, Map<String, Tensor> inputs) {
         long rows = -1;
-        for (Tensor tensor : inputs.values()) {
-            if (tensor.shape().rank() == 0) {
+        for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
+            Shape declared = signature.input(input.getKey()).map(TensorSpec::shape).orElse(null);
+            boolean batchFirst = declared != null && (declared.isUnknownRank() ? unknownRankIsBatchFirst
+                    : declared.rank() > 0 && declared.dim(0) == Shape.UNKNOWN);
+            Tensor tensor = input.getValue();
+            if (!batchFirst || tensor.shape().rank() == 0) {
                 return 1;
             }
             long first = tensor.shape().dim(0);

@@ -15,14 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mlj.api.DType;
 import org.mlj.api.InvalidInputException;
 import org.mlj.api.LoadOptions;
 import org.mlj.api.Outputs;
+import org.mlj.api.Shape;
+import org.mlj.api.Signature;
 import org.mlj.api.Tensor;
+import org.mlj.api.TensorSpec;
 
 /** Cutting a large call into parts that run at once, and joining their outputs, with a row-wise stand-in model. */
 class RowSplitTest {
     private static final BackendOption<Integer> OPTION = RowSplit.option("test", 4);
+    /** Batch-first inputs, as Keras declares them. */
+    private static final Signature SIGNATURE = new Signature("s", List.of(TensorSpec.of("x", DType.FLOAT32, Shape.of(-1, 3)),
+            TensorSpec.of("y", DType.FLOAT32, Shape.of(-1)), TensorSpec.of("w", DType.STRING, Shape.of(-1))), List.of());
     private final List<Long> partRows = new CopyOnWriteArrayList<>();
     private final Set<String> threads = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +67,7 @@ class RowSplitTest {
     }
 
     private static RowSplit split(int minRows) {
-        return RowSplit.of(OPTION, LoadOptions.builder().option("test.splitRows", minRows).build(), "test model");
+        return RowSplit.of(OPTION, LoadOptions.builder().option("test.splitRows", minRows).build(), "test model", false);
     }
 
     @Test
@@ -69,7 +76,7 @@ class RowSplitTest {
         Outputs whole = doubleAndSum(inputs);
         partRows.clear();
         threads.clear();
-        Outputs parted = split(4).run(inputs, part -> {
+        Outputs parted = split(4).run(SIGNATURE, inputs, part -> {
             try {
                 Thread.sleep(100); // long enough for the pool thread to take its part before the caller could
             } catch (InterruptedException e) {
@@ -86,9 +93,9 @@ class RowSplitTest {
 
     @Test
     void smallCallsAndSplittingOffRunWhole() {
-        split(4).run(rows(7), this::doubleAndSum);
-        split(0).run(rows(100), this::doubleAndSum);
-        RowSplit.NONE.run(rows(100), this::doubleAndSum);
+        split(4).run(SIGNATURE, rows(7), this::doubleAndSum);
+        split(0).run(SIGNATURE, rows(100), this::doubleAndSum);
+        RowSplit.NONE.run(SIGNATURE, rows(100), this::doubleAndSum);
         assertThat(partRows).containsExactly(7L, 100L, 100L);
         assertThat(split(0).minRows()).isZero();
     }
@@ -97,9 +104,9 @@ class RowSplitTest {
     void inputsWithDifferentRowCountsOrScalarsRunWhole() {
         Map<String, Tensor> inputs = new LinkedHashMap<>(rows(10));
         inputs.put("y", Tensor.ofFloats(new float[9], 9));
-        split(2).run(inputs, this::doubleAndSum);
+        split(2).run(SIGNATURE, inputs, this::doubleAndSum);
         inputs.put("y", Tensor.scalar(1f));
-        split(2).run(inputs, this::doubleAndSum);
+        split(2).run(SIGNATURE, inputs, this::doubleAndSum);
         assertThat(partRows).containsExactly(10L, 10L);
     }
 
@@ -108,7 +115,7 @@ class RowSplitTest {
         RowSplit split = split(4);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread first = new Thread(() -> split.run(rows(3), inputs -> {
+        Thread first = new Thread(() -> split.run(SIGNATURE, rows(3), inputs -> {
             inside.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -119,7 +126,7 @@ class RowSplitTest {
         }));
         first.start();
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-        split.run(rows(20), this::doubleAndSum);
+        split.run(SIGNATURE, rows(20), this::doubleAndSum);
         release.countDown();
         first.join(10_000);
         assertThat(partRows).containsExactly(20L, 3L);
@@ -136,17 +143,17 @@ class RowSplitTest {
             }
             return new Outputs(Map.of("total", Tensor.ofFloats(new float[] {sum}, 1)));
         };
-        Outputs first = split.run(rows(10), total);
+        Outputs first = split.run(SIGNATURE, rows(10), total);
         assertThat(first.get("total").toFloatArray()).containsExactly(435f);
         assertThat(partRows).containsExactlyInAnyOrder(5L, 5L, 10L);
         partRows.clear();
-        split.run(rows(10), total);
+        split.run(SIGNATURE, rows(10), total);
         assertThat(partRows).containsExactly(10L);
     }
 
     @Test
     void aPartsExceptionReachesTheCallerAsThrown() {
-        assertThatThrownBy(() -> split(4).run(rows(10), inputs -> {
+        assertThatThrownBy(() -> split(4).run(SIGNATURE, rows(10), inputs -> {
             throw new InvalidInputException("bad part of " + inputs.get("x").shape());
         })).isInstanceOf(InvalidInputException.class).hasMessageStartingWith("bad part of [5, 3]");
     }
@@ -154,11 +161,61 @@ class RowSplitTest {
     @Test
     void stringInputsAreCutAndOutputsJoined() {
         String[] words = {"a", "b", "c", "d", "e", "f", "g", "h"};
-        Outputs outputs = split(4).run(Map.of("w", Tensor.ofStrings(words, 8)), inputs -> {
+        Outputs outputs = split(4).run(SIGNATURE, Map.of("w", Tensor.ofStrings(words, 8)), inputs -> {
             partRows.add(inputs.get("w").shape().dim(0));
             return new Outputs(Map.of("w", inputs.get("w")));
         });
         assertThat(partRows).containsExactlyInAnyOrder(4L, 4L);
         assertThat(outputs.get("w").toStringArray()).containsExactly(words);
+    }
+
+    @Test
+    void onlyInputsDeclaredBatchFirstAreCut() {
+        Signature fixedFirst = new Signature("s", List.of(TensorSpec.of("x", DType.FLOAT32, Shape.of(10, 3))), List.of());
+        Signature unknownRank = new Signature("s", List.of(TensorSpec.of("x", DType.FLOAT32, Shape.unknownRank())), List.of());
+        split(4).run(fixedFirst, rows(10), this::doubleAndSum);
+        split(4).run(unknownRank, rows(10), this::doubleAndSum);
+        assertThat(partRows).as("time-major or unknown layouts run whole").containsExactly(10L, 10L);
+        partRows.clear();
+        RowSplit keras = RowSplit.of(OPTION, LoadOptions.builder().option("test.splitRows", 4).build(), "keras model", true);
+        keras.run(unknownRank, rows(10), this::doubleAndSum);
+        assertThat(partRows).as("Keras inputs are batch-first").containsExactlyInAnyOrder(5L, 5L);
+    }
+
+    private Function<Map<String, Tensor>, Outputs> sleeping(long wholeMillis, long partMillis) {
+        return inputs -> {
+            try {
+                Thread.sleep(inputs.get("x").shape().dim(0) == 10 ? wholeMillis : partMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return doubleAndSum(inputs);
+        };
+    }
+
+    @Test
+    void theFasterWayIsKeptOnceBothAreTimed() {
+        RowSplit losing = split(4);
+        Function<Map<String, Tensor>, Outputs> partsAsSlowAsTheWhole = sleeping(10, 30);
+        for (int i = 0; i < 6; i++) {
+            losing.run(SIGNATURE, rows(10), partsAsSlowAsTheWhole);
+        }
+        assertThat(partRows).as("three trials each way").filteredOn(rows -> rows == 10L).hasSize(3);
+        partRows.clear();
+        for (int i = 0; i < 5; i++) {
+            losing.run(SIGNATURE, rows(10), partsAsSlowAsTheWhole);
+        }
+        assertThat(partRows).as("splitting lost, so calls run whole").containsOnly(10L).hasSize(5);
+
+        RowSplit winning = split(4);
+        Function<Map<String, Tensor>, Outputs> partsFaster = sleeping(40, 10);
+        for (int i = 0; i < 6; i++) {
+            winning.run(SIGNATURE, rows(10), partsFaster);
+        }
+        partRows.clear();
+        for (int i = 0; i < 5; i++) {
+            winning.run(SIGNATURE, rows(10), partsFaster);
+        }
+        assertThat(partRows).as("splitting won, so calls run in parts").containsOnly(5L).hasSize(10);
     }
 }
