@@ -93,8 +93,8 @@ public final class Dl4jBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
     /**
      * Load option: the fewest rows a part of a split call gets ({@link RowSplit}; 0: never split). A call
-     * of at least twice as many rows that runs alone on the model is cut into one part per core, each
-     * run on its own network copy (so {@link #POOL_SIZE} below 2 turns splitting off): under
+     * of at least twice as many rows that runs alone on the model is cut into one part per core (where
+     * that is measured to be faster), each run on its own network copy (so {@link #POOL_SIZE} below 2 turns splitting off): under
      * {@code OMP_NUM_THREADS=1} a single large call otherwise leaves the other cores idle.
      */
     public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);

@@ -77,8 +77,9 @@ public final class TensorFlowBackend implements Backend {
     /**
      * Load option: the fewest rows a part of a split call gets ({@link RowSplit}; 0: never split). A
      * call of at least twice as many rows that runs alone on the model is cut into one part per core,
-     * run at the same time: TensorFlow splits a big op over its intra-op threads, but not a While-loop
-     * LSTM's thousands of small ones, so only parts use both cores there.
+     * run at the same time, where that is measured to be faster: TensorFlow splits a big op over its
+     * intra-op threads, but not a While-loop LSTM's thousands of small ones, so only parts use both
+     * cores there.
      */
     public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);
 

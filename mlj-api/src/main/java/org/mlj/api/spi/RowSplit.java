@@ -79,7 +79,8 @@ public final class RowSplit {
     public static BackendOption<Integer> option(String backend, int defaultRows) {
         return BackendOption.integer(backend + ".splitRows", 0, defaultRows,
                 "a call of at least twice this many rows, running alone on the model, is cut into one part per core "
-                        + "that run at the same time (rows are independent in inference); 0 turns this off");
+                        + "that run at the same time, where that is measured to be faster (rows are independent in "
+                        + "inference); 0 turns this off");
     }
 
     /**
