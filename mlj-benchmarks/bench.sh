@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the mlj benchmarks and prints one table (see BENCHMARKS.md for what is measured and how).
 #
-#   mlj-benchmarks/bench.sh          quick mode: short JMH iterations in one JVM per step, a 100,000-call
-#                                    soak; under 3 minutes on an idle 2-core machine
-#   mlj-benchmarks/bench.sh --full   forked JMH runs, two rounds per table cell, the 1,000,000-call
-#                                    soak (about 40 minutes); writes the run into BENCHMARKS.md
+#   mlj-benchmarks/bench.sh          quick mode: short JMH iterations, one JVM per table cell (raw and mlj
+#                                    back to back), one round, a 100,000-call soak; about 5 minutes
+#   mlj-benchmarks/bench.sh --full   longer iterations, three rounds per table cell (the second in
+#                                    reverse order), the 1,000,000-call soak (about 20 minutes); writes
+#                                    the run into BENCHMARKS.md
 #
 # Steps: TensorFlow Java vs mlj-tensorflow, DL4J vs mlj-dl4j (JMH SampleTime medians), one shared model
 # under 1 and 2 threads (JMH throughput), the three Python paths (python_timing.py in the mlj venv), the
@@ -13,7 +14,9 @@
 # mlj-benchmarks/target/bench/. Builds the modules it needs with Maven when a source or POM changed.
 #
 # Environment: JAVA_HOME (Java to use), OMP_NUM_THREADS (ND4J threads for the DL4J steps; default 1,
-# see BENCHMARKS.md), MLJ_VENV (Python venv, as python/setup-venv.sh).
+# see BENCHMARKS.md), MLJ_VENV (Python venv, as python/setup-venv.sh), MLJ_BENCH_JMH_OPTIONS,
+# MLJ_BENCH_PYTHON_OPTIONS, MLJ_BENCH_SOAK (shorter settings for trying the script out; see below),
+# MLJ_BENCH_LOAD_OPTIONS (mlj load options for every mlj model, e.g. "tensorflow.splitRows=0,dl4j.splitRows=0").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -73,21 +76,32 @@ if awk -v load="${load_before%% *}" 'BEGIN { exit !(load > 1.5) }'; then
   say "warning: load average $load_before; other processes will disturb the timings"
 fi
 
+# Every table cell runs in a JVM of its own (bench.sh starts it; JMH does not fork again: -f 0), in which
+# the four benchmarks of the cell (raw and mlj, prebuilt and from arrays) run back to back, so each
+# mlj/raw ratio compares timings taken seconds apart. Full mode repeats the cells in three rounds (even
+# rounds in reverse order) and prints each ratio's lowest and highest round beside its median.
 if [[ "$mode" == full ]]; then
-  jmh_options=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
-  rounds=2
+  jmh_options=(-f 0 -wi 1 -w 1s -i 2 -r 1s)
+  rounds=3
+  throughput_rounds=1
   throughput_batches=1,256
   python_options=(--budget-seconds 3 --warmup 5 --min-reps 10 --max-reps 2000)
   soak_predictions=1000000
 else
   jmh_options=(-f 0 -wi 1 -w 300ms -i 2 -r 300ms)
   rounds=1
+  throughput_rounds=1
   throughput_batches=1
   python_options=(--budget-seconds 0.25 --warmup 2 --min-reps 3 --max-reps 100)
   soak_predictions=100000
 fi
+# For trying the script out quickly (the table then says what was used): MLJ_BENCH_JMH_OPTIONS replaces
+# the JMH options, MLJ_BENCH_PYTHON_OPTIONS the Python ones, MLJ_BENCH_SOAK the soak's prediction count.
+if [[ -n "${MLJ_BENCH_JMH_OPTIONS:-}" ]]; then read -r -a jmh_options <<< "$MLJ_BENCH_JMH_OPTIONS"; fi
+if [[ -n "${MLJ_BENCH_PYTHON_OPTIONS:-}" ]]; then read -r -a python_options <<< "$MLJ_BENCH_PYTHON_OPTIONS"; fi
+soak_predictions="${MLJ_BENCH_SOAK:-$soak_predictions}"
 omp_threads="${OMP_NUM_THREADS:-1}"
-settings="JMH 1.37 ${jmh_options[*]} per benchmark, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+settings="JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round, splitRows 0); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -105,7 +119,11 @@ for entry in "${entries[@]}"; do
   classpath+=":$entry"
 done
 export TF_CPP_MIN_LOG_LEVEL=2
-java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath")
+# JavaCPP (under DL4J and TensorFlow Java) checks the process's physical memory on every native allocation
+# unless maxPhysicalBytes is 0: 16 % of the native samples of two threads on the dl4j CNN (JFR), and 1,446 ->
+# 1,704 calls/s on one thread, 2,075 -> 2,684 on two. BENCHMARKS.md recommends the same flag for deployments.
+java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0
+  -Dmlj.bench.options="${MLJ_BENCH_LOAD_OPTIONS:-}" -cp "$classpath")
 failures=0
 
 # Runs one step, its output in $results/<name>.log; a failed step leaves its cells empty in the table.
@@ -123,34 +141,40 @@ step() {
   fi
 }
 
-# Runs a JMH benchmark class for 3 models and BATCHES, writing $results/jmh-NAME*.json.
-# Quick: all cells in one JMH run in this JVM. Full: one forked JMH run per model and batch size,
-# repeated in rounds, so that the benchmarks compared in one row of the table run back to back and
-# BenchmarkTable takes the median over rounds: this machine's speed drifts by 20-30 % over minutes,
-# far more than the 5 % an mlj/raw ratio has to resolve.
+# Runs a JMH benchmark class for 3 models and BATCHES in ROUNDS, writing $results/jmh-NAME-MODEL-BATCH-ROUND.json:
+# one JVM per model, batch size and round, so that the benchmarks compared in one row of the table run
+# back to back (this machine's speed drifts by 20-30 % over minutes, far more than the 5 % an mlj/raw
+# ratio has to resolve); even rounds go through the cells in reverse order. BenchmarkTable takes each
+# round's ratio, then the median over rounds.
 jmh_cells() {
-  local name="$1" benchmark="$2" batches="$3" round model batch
-  if [[ "$mode" == quick ]]; then
-    "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p batch="$batches" \
-      -rf json -rff "$results/jmh-$name.json"
-    return
-  fi
-  for round in $(seq "$rounds"); do
-    for model in FFNN CNN LSTM; do
-      for batch in ${batches//,/ }; do
-        "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p model="$model" -p batch="$batch" \
-          -rf json -rff "$results/jmh-$name-$model-$batch-$round.json" || return 1
+  local name="$1" benchmark="$2" batches="$3" cell_rounds="$4" round model batch cells=()
+  for model in FFNN CNN LSTM; do
+    for batch in ${batches//,/ }; do
+      cells+=("$model $batch")
+    done
+  done
+  for round in $(seq "$cell_rounds"); do
+    local order=("${cells[@]}")
+    if (( round % 2 == 0 )); then
+      order=()
+      for (( i = ${#cells[@]} - 1; i >= 0; i-- )); do
+        order+=("${cells[i]}")
       done
+    fi
+    for cell in "${order[@]}"; do
+      read -r model batch <<< "$cell"
+      "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p model="$model" -p batch="$batch" \
+        -rf json -rff "$results/jmh-$name-$model-$batch-$round.json" || return 1
     done
   done
 }
 
 step jmh-tensorflow "TensorFlow Java vs mlj-tensorflow, 3 models x 3 batch sizes" \
-  jmh_cells tensorflow TensorFlowBenchmark 1,32,256
+  jmh_cells tensorflow TensorFlowBenchmark 1,32,256 "$rounds"
 OMP_NUM_THREADS="$omp_threads" step jmh-dl4j "DL4J vs mlj-dl4j, 3 models x 3 batch sizes, OMP_NUM_THREADS=$omp_threads" \
-  jmh_cells dl4j Dl4jBenchmark 1,32,256
+  jmh_cells dl4j Dl4jBenchmark 1,32,256 "$rounds"
 OMP_NUM_THREADS="$omp_threads" step jmh-throughput "one shared model, 1 and 2 threads, both backends, batch $throughput_batches" \
-  jmh_cells throughput SharedModelThroughputBenchmark "$throughput_batches"
+  jmh_cells throughput SharedModelThroughputBenchmark "$throughput_batches" "$throughput_rounds"
 step python "Python: model.predict, model(x), SavedModel signature" \
   "$python" "$here/python_timing.py" --models-dir "$root/models" --out "$results/python.json" "${python_options[@]}"
 step soak "memory soak, $soak_predictions FFNN predictions through mlj-tensorflow" \
@@ -163,7 +187,7 @@ if [[ "$mode" == full ]]; then
     --settings "$settings" --load-before "$load_before"
   say "wrote the run into $root/BENCHMARKS.md"
 else
-  say "quick mode: short in-process JMH runs, so ratios move by 10-20 % between runs; quote --full numbers"
+  say "quick mode: one short round per cell (no spread); quote --full numbers"
   "${java_command[@]}" org.mlj.benchmarks.BenchmarkTable "$results"
 fi
 [[ $failures -eq 0 ]] || fail "$failures step(s) failed; their cells show '-' (logs in $results)"

@@ -8,24 +8,34 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A dense tensor held in Java heap memory: a {@link DType}, a fully known {@link Shape} and the elements
- * in row-major (C) order.
+ * A dense tensor: a {@link DType}, a fully known {@link Shape} and the elements in row-major (C) order.
  *
- * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order, so a backend copies
- * them to native memory in one bulk operation; no element is ever touched through reflection.
- * {@link DType#STRING} elements are byte arrays (UTF-8 for text).
+ * <p>Fixed-size elements live in one {@link ByteBuffer} in native byte order: a heap buffer, which a
+ * backend copies to native memory in one bulk operation per call, or a <em>direct</em> buffer aligned to
+ * {@value #ALIGNMENT} bytes ({@link #direct()}, {@link #allocateDirect}), which a backend hands to native
+ * code without copying it (mlj-tensorflow feeds it to TensorFlow as is): build inputs that are fed many
+ * times as direct tensors. No element is ever touched through reflection. {@link DType#STRING} elements
+ * are byte arrays (UTF-8 for text).
  *
  * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
  * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
  * {@code .npy} files ({@link org.mlj.api.npy.NpyFile}); these factories copy, so the caller may reuse its array.
  * {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
  *
- * <p>Tensors are immutable and thread-safe, and hold no native memory: there is nothing to close.
+ * <p>Tensors are immutable and thread-safe, and there is nothing to close: a direct buffer's memory is
+ * freed by the garbage collector with the buffer, as for any {@link ByteBuffer#allocateDirect} buffer.
  */
 public final class Tensor {
+    /**
+     * The byte alignment of the buffers {@link #allocateDirect} returns: TensorFlow (Eigen) copies any input
+     * whose memory is less aligned, and 64 bytes is a cache line and an AVX-512 register.
+     */
+    public static final int ALIGNMENT = 64;
+
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private final DType dtype;
@@ -175,7 +185,7 @@ public final class Tensor {
             throw new IllegalArgumentException("Buffer holds " + data.remaining() + " bytes, but a " + dtype
                     + " tensor of shape " + shape + " needs " + expected);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).order(ORDER);
+        ByteBuffer copy = allocate(dtype, shape.size());
         ByteBuffer source = data.duplicate().order(data.order());
         if (source.order() == ORDER || dtype.byteSize() == 1) {
             copy.put(source);
@@ -188,8 +198,8 @@ public final class Tensor {
 
     /**
      * Adopts {@code data} (native byte order, position 0, exactly shape-product elements) without
-     * copying. For backends and readers that fill a fresh buffer: the caller must not modify the
-     * buffer afterwards.
+     * copying. For backends and readers that fill a fresh buffer from {@link #allocate} or
+     * {@link #allocateDirect}: the caller must not modify the buffer afterwards.
      *
      * @throws IllegalArgumentException if the buffer's order or size does not fit
      */
@@ -215,15 +225,60 @@ public final class Tensor {
         return new Tensor(DType.STRING, shape, null, values);
     }
 
-    /** A fresh zeroed native-order buffer for {@code count} elements of {@code dtype}, for {@link #wrap}. */
+    /** A fresh zeroed native-order heap buffer for {@code count} elements of {@code dtype}, for {@link #wrap}. */
     public static ByteBuffer allocate(DType dtype, long count) {
+        return ByteBuffer.allocate(checkedBytes(dtype, count)).order(ORDER);
+    }
+
+    /**
+     * A fresh zeroed buffer for {@code count} elements of {@code dtype}, for {@link #wrap}: direct, in
+     * native byte order, its first byte aligned to {@value #ALIGNMENT} bytes, position 0 and limit the
+     * byte count. A tensor over it is {@linkplain #isDirect() direct}: backends read it in place. Its
+     * memory is freed when the garbage collector collects the buffer, so allocate direct buffers for
+     * tensors that are built once and used for many calls, not afresh for every large call (fresh
+     * native memory costs page faults that a heap buffer, which the collector recycles, does not).
+     *
+     * @throws IllegalArgumentException for {@link DType#STRING} or more than 2 GiB
+     */
+    public static ByteBuffer allocateDirect(DType dtype, long count) {
+        int bytes = checkedBytes(dtype, count);
+        // alignedSlice also rounds the end down to the alignment: a whole extra unit keeps room for the elements.
+        int padded = (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT + ALIGNMENT;
+        ByteBuffer aligned = ByteBuffer.allocateDirect(padded).alignedSlice(ALIGNMENT);
+        return aligned.limit(bytes).slice().order(ORDER);
+    }
+
+    private static int checkedBytes(DType dtype, long count) {
         requireFixedSize(dtype);
         long bytes = Math.multiplyExact(count, dtype.byteSize());
-        if (bytes > Integer.MAX_VALUE - 8) {
+        if (bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
             throw new IllegalArgumentException("A tensor of " + count + " " + dtype + " elements (" + bytes
-                    + " bytes) exceeds the 2 GiB limit of a heap tensor");
+                    + " bytes) exceeds the 2 GiB limit of one buffer");
         }
-        return ByteBuffer.allocate((int) bytes).order(ORDER);
+        return (int) bytes;
+    }
+
+    /**
+     * This tensor with its elements in aligned direct memory ({@link #allocateDirect}): itself if it
+     * already is {@linkplain #isDirect() direct} or a string tensor, else a copy. Use it for an input
+     * that is fed many times: backends then hand it to native code without copying it on each call.
+     */
+    public Tensor direct() {
+        if (dtype == DType.STRING || isDirect()) {
+            return this;
+        }
+        ByteBuffer copy = allocateDirect(dtype, size);
+        copy.put(data.duplicate().clear()).clear();
+        return new Tensor(dtype, shape, copy, null);
+    }
+
+    /**
+     * Whether the elements sit in an aligned direct buffer that native code may read in place (what
+     * {@link #allocateDirect} returns and {@link #direct()} makes); false for the array and buffer
+     * factories' heap copies, string tensors and unaligned buffers.
+     */
+    public boolean isDirect() {
+        return data != null && data.isDirect() && data.alignmentOffset(0, ALIGNMENT) == 0;
     }
 
     // ---------------------------------------------------------------- metadata
@@ -394,6 +449,65 @@ public final class Tensor {
         source.position((int) (from * bytesPerRow)).limit((int) (to * bytesPerRow));
         copy.put(source).clear();
         return new Tensor(dtype, out, copy, null);
+    }
+
+    /**
+     * Rows {@code [from, to)} along the first dimension, sharing this tensor's elements (no copy): the
+     * view keeps the whole tensor's memory alive, and a view of a {@linkplain #isDirect() direct}
+     * tensor is direct when its first row falls on an {@value #ALIGNMENT}-byte boundary.
+     */
+    public Tensor sliceView(long from, long to) {
+        long rows = shape.rank() == 0 ? 0 : shape.dim(0);
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("Rows [" + from + ", " + to + ") outside first dimension of " + shape);
+        }
+        long rowSize = rows == 0 ? 0 : size / rows;
+        Shape out = shape.withFirstDim(to - from);
+        if (dtype == DType.STRING) {
+            return new Tensor(dtype, out, null, Arrays.copyOfRange(strings, (int) (from * rowSize), (int) (to * rowSize)));
+        }
+        int bytesPerRow = (int) (rowSize * dtype.byteSize());
+        return new Tensor(dtype, out, data.slice((int) (from * bytesPerRow), (int) ((to - from) * bytesPerRow)).order(ORDER), null);
+    }
+
+    /**
+     * The tensors joined along the first dimension, copied into a new heap tensor: the inverse of
+     * slicing a batch into parts.
+     *
+     * @throws IllegalArgumentException if there are no parts, or they differ in dtype, rank or any dimension but the first
+     */
+    public static Tensor concat(List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("Tensor.concat needs at least one tensor");
+        }
+        Tensor head = parts.get(0);
+        if (head.shape.rank() == 0) {
+            throw new IllegalArgumentException("Tensor.concat joins along the first dimension; a scalar has none");
+        }
+        long rows = 0;
+        for (Tensor part : parts) {
+            if (part.dtype != head.dtype || part.shape.rank() != head.shape.rank()
+                    || !part.shape.withFirstDim(0).equals(head.shape.withFirstDim(0))) {
+                throw new IllegalArgumentException("Tensor.concat needs parts that differ only in their first dimension; got "
+                        + head.dtype + " " + head.shape + " and " + part.dtype + " " + part.shape);
+            }
+            rows += part.shape.dim(0);
+        }
+        Shape shape = head.shape.withFirstDim(rows);
+        if (head.dtype == DType.STRING) {
+            byte[][] values = new byte[Math.toIntExact(shape.size())][];
+            int at = 0;
+            for (Tensor part : parts) {
+                System.arraycopy(part.strings, 0, values, at, part.strings.length);
+                at += part.strings.length;
+            }
+            return new Tensor(DType.STRING, shape, null, values);
+        }
+        ByteBuffer joined = allocate(head.dtype, shape.size());
+        for (Tensor part : parts) {
+            joined.put(part.data.duplicate().clear());
+        }
+        return new Tensor(head.dtype, shape, joined.clear(), null);
     }
 
     /** Whether both tensors have the same dtype, shape and elements (bitwise for floats). */

@@ -9,6 +9,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TensorTest {
@@ -85,6 +86,36 @@ class TensorTest {
     }
 
     @Test
+    void directBuffersAreAlignedAndExactlySized() {
+        for (long count : new long[] {0, 1, 3, 16, 17, 1000}) {
+            ByteBuffer buffer = Tensor.allocateDirect(DType.FLOAT32, count);
+            assertThat(buffer.isDirect()).isTrue();
+            assertThat(buffer.alignmentOffset(0, Tensor.ALIGNMENT)).isZero();
+            assertThat(buffer.position()).isZero();
+            assertThat(buffer.limit()).isEqualTo(buffer.capacity()).isEqualTo(count * 4);
+            assertThat(buffer.order()).isEqualTo(ByteOrder.nativeOrder());
+        }
+        assertThat(Tensor.wrap(DType.INT32, Shape.of(2), Tensor.allocateDirect(DType.INT32, 2)).isDirect()).isTrue();
+        assertThat(Tensor.allocate(DType.INT32, 2).isDirect()).isFalse();
+    }
+
+    @Test
+    void directCopiesKeepEverythingButWhereTheElementsLive() {
+        Tensor heap = Tensor.ofFloats(new float[] {1f, -2f, 3f, 4f}, 2, 2);
+        assertThat(heap.isDirect()).isFalse();
+        Tensor direct = heap.direct();
+        assertThat(direct.isDirect()).isTrue();
+        assertThat(direct).isEqualTo(heap);
+        assertThat(direct.toFloatArray()).containsExactly(1f, -2f, 3f, 4f);
+        assertThat(direct.direct()).isSameAs(direct);
+        assertThat(direct.reshape(4).isDirect()).isTrue();
+        assertThat(direct.slice(1, 2).isDirect()).isFalse();
+        Tensor strings = Tensor.ofStrings(new String[] {"a"});
+        assertThat(strings.direct()).isSameAs(strings);
+        assertThat(strings.isDirect()).isFalse();
+    }
+
+    @Test
     void bufferViewIsReadOnlyAndNativeOrder() {
         Tensor tensor = Tensor.ofFloats(new float[] {1f, 2f}, 2);
         ByteBuffer view = tensor.buffer();
@@ -153,5 +184,32 @@ class TensorTest {
     void toStringShowsDtypeShapeAndFirstElements() {
         assertThat(Tensor.ofInts(new int[] {1, 2, 3, 4, 5, 6, 7}, 7).toString())
                 .isEqualTo("Tensor(int32, [7]: 1, 2, 3, 4, 5, 6, ...)");
+    }
+
+    @Test
+    void sliceViewSharesRowsAndKeepsDirectMemoryDirectOnAlignedRows() {
+        Tensor batch = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
+        Tensor second = batch.sliceView(1, 2);
+        assertThat(second.shape()).isEqualTo(Shape.of(1, 4));
+        assertThat(second.toFloatArray()).containsExactly(5, 6, 7, 8);
+        Tensor direct = Tensor.ofFloats(new float[32 * 2], 2, 32).direct();
+        assertThat(direct.sliceView(1, 2).isDirect()).as("row 1 starts 128 bytes in").isTrue();
+        assertThat(Tensor.ofFloats(new float[6], 2, 3).direct().sliceView(1, 2).isDirect()).as("row 1 starts 12 bytes in").isFalse();
+        assertThat(Tensor.ofStrings(new String[] {"a", "b", "c"}, 3).sliceView(1, 3).toStringArray()).containsExactly("b", "c");
+        assertThatThrownBy(() -> batch.sliceView(1, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void concatJoinsAlongTheFirstDimension() {
+        Tensor batch = Tensor.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        assertThat(Tensor.concat(List.of(batch.sliceView(0, 1), batch.slice(1, 3)))).isEqualTo(batch);
+        Tensor words = Tensor.ofStrings(new String[] {"a", "b", "c"}, 3);
+        assertThat(Tensor.concat(List.of(words.slice(0, 2), words.sliceView(2, 3)))).isEqualTo(words);
+        assertThatThrownBy(() -> Tensor.concat(List.of(batch, Tensor.ofInts(new int[3], 1, 3))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ only in their first dimension");
+        assertThatThrownBy(() -> Tensor.concat(List.of(batch, Tensor.ofFloats(new float[2], 1, 2))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tensor.concat(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tensor.concat(List.of(Tensor.scalar(1f)))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.mlj.api.LoadOptions;
 import org.mlj.api.npy.NpyFile;
 import org.mlj.api.Tensor;
 
@@ -20,12 +22,53 @@ public enum BenchmarkModel {
     /** {@code models/imdb_lstm}: {@code tokens} int32 [?, 200]. */
     LSTM("imdb_lstm", "tokens");
 
+    private static final AtomicBoolean CELL_WARMED = new AtomicBoolean();
+
     private final String directory;
     private final String inputName;
 
     BenchmarkModel(String directory, String inputName) {
         this.directory = directory;
         this.inputName = inputName;
+    }
+
+    /**
+     * Load options for mlj on {@code backend}: the backend's defaults, plus the {@code key=value} pairs
+     * of the system property {@code mlj.bench.options} (comma-separated; bench.sh passes
+     * {@code MLJ_BENCH_LOAD_OPTIONS}), for timing another thread policy, e.g. {@code tensorflow.splitRows=0}.
+     */
+    public static LoadOptions loadOptions(String backend) {
+        LoadOptions.Builder builder = LoadOptions.builder().backend(backend);
+        String extra = System.getProperty("mlj.bench.options", "").trim();
+        if (!extra.isEmpty()) {
+            for (String pair : extra.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("mlj.bench.options: expected key=value pairs, got '" + pair + "'");
+                }
+                builder.option(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * Runs all paths of a table cell in turn, for {@code mlj.bench.cellWarmupMs} milliseconds (default
+     * 2000) and once per JVM, before the first of them is measured. Each cell's benchmarks share one JVM
+     * ({@code -f 0}) and JMH runs them one after the other, so without this the one measured first pays
+     * for compiling the shared code: the dl4j CNN at batch 1 measured 1.68× raw from arrays (first, cold)
+     * but 1.00× prebuilt (second).
+     */
+    public static void warmCell(Runnable... paths) {
+        if (CELL_WARMED.getAndSet(true)) {
+            return;
+        }
+        long end = System.nanoTime() + Long.getLong("mlj.bench.cellWarmupMs", 2000) * 1_000_000L;
+        do {
+            for (Runnable path : paths) {
+                path.run();
+            }
+        } while (System.nanoTime() < end);
     }
 
     /** The bundle directory. */

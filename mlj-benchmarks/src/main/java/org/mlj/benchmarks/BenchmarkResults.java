@@ -36,8 +36,9 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
      * @param params the {@code @Param} values
      * @param median the median of the sampled times in ms (SampleTime mode), else the score (ops/s in
      *     throughput mode)
+     * @param run the result file: one JMH run, i.e. one table cell in one round in full mode
      */
-    record JmhResult(String benchmark, Map<String, String> params, double median) {
+    record JmhResult(String benchmark, Map<String, String> params, double median, String run) {
     }
 
     /** One Python path's median time for one model and batch size. */
@@ -58,7 +59,7 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
         try (var files = Files.newDirectoryStream(directory, "jmh-*.json")) {
             for (Path file : files) {
                 for (JsonNode entry : JSON.readTree(file.toFile())) {
-                    jmh.add(jmhResult(entry));
+                    jmh.add(jmhResult(entry, file.getFileName().toString()));
                 }
             }
         }
@@ -83,7 +84,7 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
         return new BenchmarkResults(List.copyOf(jmh), List.copyOf(python), Collections.unmodifiableMap(environment), soak);
     }
 
-    private static JmhResult jmhResult(JsonNode entry) {
+    private static JmhResult jmhResult(JsonNode entry, String run) {
         String[] parts = entry.path("benchmark").asText().split("\\.");
         String benchmark = parts[parts.length - 2] + "." + parts[parts.length - 1];
         Map<String, String> params = new TreeMap<>();
@@ -91,7 +92,7 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
         JsonNode metric = entry.path("primaryMetric");
         JsonNode median = metric.path("scorePercentiles").path("50.0");
         boolean sampled = "sample".equals(entry.path("mode").asText());
-        return new JmhResult(benchmark, params, sampled ? median.asDouble() : metric.path("score").asDouble());
+        return new JmhResult(benchmark, params, sampled ? median.asDouble() : metric.path("score").asDouble(), run);
     }
 
     /**
@@ -109,6 +110,26 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
         }
         int middle = rounds.length / 2;
         return OptionalDouble.of(rounds.length % 2 == 1 ? rounds[middle] : (rounds[middle - 1] + rounds[middle]) / 2);
+    }
+
+    /**
+     * For each JMH run (result file) that measured both benchmarks with {@code params}, the ratio of
+     * their medians, sorted: both ran back to back in that run, so the ratio is free of the drift
+     * between rounds that a ratio of medians over rounds would carry.
+     */
+    double[] ratios(String numerator, String denominator, Map<String, String> params) {
+        Map<String, Double> below = new TreeMap<>();
+        for (JmhResult result : jmh) {
+            if (result.benchmark().equals(denominator) && result.params().entrySet().containsAll(params.entrySet())) {
+                below.put(result.run(), result.median());
+            }
+        }
+        return jmh.stream()
+                .filter(result -> result.benchmark().equals(numerator) && result.params().entrySet().containsAll(params.entrySet())
+                        && below.containsKey(result.run()))
+                .mapToDouble(result -> result.median() / below.get(result.run()))
+                .sorted()
+                .toArray();
     }
 
     /** The median of one Python path. */

@@ -35,6 +35,7 @@ public final class BenchmarkTable {
     private static final List<String> PYTHON_PATHS = List.of("predict", "call", "signature");
     private static final double OVERHEAD_TARGET = 1.05;
     private static final double PYTHON_SPEEDUP_TARGET_BATCH_1 = 5.0;
+    private static final double THREAD_SCALING_TARGET = 1.5;
     private static final double SOAK_GROWTH_TARGET_MB = 50;
 
     private final BenchmarkResults results;
@@ -91,7 +92,7 @@ public final class BenchmarkTable {
     }
 
     private void latencyTable(StringBuilder out) {
-        String row = "%-5s %5s  %-10s | %8s %8s %7s | %8s %8s %7s | %8s %8s %9s | %7s%n";
+        String row = "%-5s %5s  %-10s | %8s %8s %-15s | %8s %8s %-15s | %8s %8s %9s | %7s%n";
         out.append("Median ms per prediction call (JMH SampleTime; Python: median of timed calls)\n");
         out.append(String.format(Locale.ROOT, row, "", "", "", "prebuilt", "tensors", "", "from", "arrays", "", "Python", "", "", "fastest"));
         out.append(String.format(Locale.ROOT, row, "model", "batch", "backend", "raw", "mlj", "mlj/raw", "raw", "mlj", "mlj/raw",
@@ -109,17 +110,19 @@ public final class BenchmarkTable {
                         python.add(firstBackend ? millis(results.python(model.name(), batch, path)) : "");
                     }
                     out.append(String.format(Locale.ROOT, row, firstBackend ? model.name() : "", firstBackend ? batch : "", backend,
-                            millis(rawPrebuilt), millis(mljPrebuilt), formatRatio(mljPrebuilt, rawPrebuilt),
-                            millis(rawArrays), millis(mljArrays), formatRatio(mljArrays, rawArrays),
+                            millis(rawPrebuilt), millis(mljPrebuilt), overheadText(backend, "Prebuilt", model, batch),
+                            millis(rawArrays), millis(mljArrays), overheadText(backend, "FromArrays", model, batch),
                             python.get(0), python.get(1), python.get(2), times(ratio(fastestPython(model, batch), mljArrays))));
                 }
             }
         }
         out.append("""
-                prebuilt tensors: the input tensor is built once (raw: a native TF tensor / INDArray; mlj: a Tensor).
+                prebuilt tensors: the input tensor is built once (raw: a native TF tensor / INDArray; mlj: a Tensor, direct on tensorflow).
                 from arrays: each call builds its input from a float[]/int[] and copies the output into a float[].
                 raw: TensorFlow Java SessionFunction.call / DL4J ComputationGraph.output on the network mlj-dl4j imports
                      (mlj-dl4j itself runs Dense layers as direct gemms and LSTMs as one fused op: mlj/raw < 1 there).
+                mlj/raw: median over rounds of each round's mlj/raw (raw and mlj measured back to back in one JVM),
+                     then [lowest-highest] over the rounds: the spread to read each ratio with.
                 Py/mlj: fastest Python path / mlj from arrays (how many times faster mlj is than Python).
                 """);
     }
@@ -168,6 +171,20 @@ public final class BenchmarkTable {
             speedupTarget(lines, model, 1, PYTHON_SPEEDUP_TARGET_BATCH_1);
             speedupTarget(lines, model, 256, 1.0);
         }
+        for (int batch : List.of(1, 256)) {
+            for (BenchmarkModel model : BenchmarkModel.values()) {
+                bestBackendTarget(lines, model, batch);
+            }
+        }
+        for (int batch : List.of(1, 256)) {
+            Map<String, String> params = Map.of("backend", "dl4j", "model", BenchmarkModel.CNN.name(), "batch", Integer.toString(batch));
+            OptionalDouble scaling = ratio(results.jmh("SharedModelThroughputBenchmark.twoThreads", params),
+                    results.jmh("SharedModelThroughputBenchmark.oneThread", params));
+            if (scaling.isPresent()) {
+                lines.add(String.format(Locale.ROOT, "target 2 threads on one dl4j CNN >= %.1fx the calls/s of 1 thread (batch %d): %.2fx -> %s",
+                        THREAD_SCALING_TARGET, batch, scaling.getAsDouble(), verdict(scaling.getAsDouble() >= THREAD_SCALING_TARGET)));
+            }
+        }
         results.soak().ifPresent(soak -> lines.add(String.format(Locale.ROOT,
                 "target RSS growth <= %.0f MB over the soak: %+.1f MB over %,d predictions -> %s", SOAK_GROWTH_TARGET_MB,
                 soak.growthMb(), soak.predictions(), verdict(soak.growthMb() <= SOAK_GROWTH_TARGET_MB))));
@@ -179,6 +196,27 @@ public final class BenchmarkTable {
         if (speedup.isPresent()) {
             lines.add(String.format(Locale.ROOT, "target mlj-tensorflow >= %.1fx the fastest Python path (%s, batch %d): %.2fx -> %s",
                     target, model.name(), batch, speedup.getAsDouble(), verdict(speedup.getAsDouble() >= target)));
+        }
+    }
+
+    /** Best mlj (from arrays, over both backends) against the fastest Python path: at least level (1.0x). */
+    private void bestBackendTarget(List<String> lines, BenchmarkModel model, int batch) {
+        String best = null;
+        double bestSpeedup = 0;
+        List<String> each = new ArrayList<>();
+        for (String backend : BACKENDS) {
+            OptionalDouble speedup = ratio(fastestPython(model, batch), latency(backend, "mljFromArrays", model, batch));
+            if (speedup.isPresent()) {
+                each.add(String.format(Locale.ROOT, "%s %.2fx", backend, speedup.getAsDouble()));
+                if (best == null || speedup.getAsDouble() > bestSpeedup) {
+                    best = backend;
+                    bestSpeedup = speedup.getAsDouble();
+                }
+            }
+        }
+        if (best != null) {
+            lines.add(String.format(Locale.ROOT, "target best mlj >= 1.0x the fastest Python path (%s, batch %d): %.2fx on %s (%s) -> %s",
+                    model.name(), batch, bestSpeedup, best, String.join(", ", each), verdict(bestSpeedup >= 1.0)));
         }
     }
 
@@ -204,7 +242,7 @@ public final class BenchmarkTable {
             for (BenchmarkModel model : BenchmarkModel.values()) {
                 for (int batch : batches) {
                     for (String variant : List.of("Prebuilt", "FromArrays")) {
-                        OptionalDouble ratio = ratio(latency(backend, "mlj" + variant, model, batch), latency(backend, "raw" + variant, model, batch));
+                        OptionalDouble ratio = overhead(backend, variant, model, batch);
                         if (ratio.isPresent() && (worst == null || ratio.getAsDouble() > worst.ratio())) {
                             worst = new Overhead(ratio.getAsDouble(), backend, model.name(),
                                     variant.equals("Prebuilt") ? "prebuilt tensors" : "from arrays", batch);
@@ -214,6 +252,34 @@ public final class BenchmarkTable {
             }
         }
         return worst;
+    }
+
+    /** mlj/raw for one cell: the median of the per-round ratios (see {@link BenchmarkResults#ratios}). */
+    private OptionalDouble overhead(String backend, String variant, BenchmarkModel model, int batch) {
+        double[] rounds = roundRatios(backend, variant, model, batch);
+        if (rounds.length == 0) {
+            return ratio(latency(backend, "mlj" + variant, model, batch), latency(backend, "raw" + variant, model, batch));
+        }
+        int middle = rounds.length / 2;
+        return OptionalDouble.of(rounds.length % 2 == 1 ? rounds[middle] : (rounds[middle - 1] + rounds[middle]) / 2);
+    }
+
+    private double[] roundRatios(String backend, String variant, BenchmarkModel model, int batch) {
+        String benchmark = LATENCY_BENCHMARKS.get(backend);
+        return results.ratios(benchmark + ".mlj" + variant, benchmark + ".raw" + variant,
+                Map.of("model", model.name(), "batch", Integer.toString(batch)));
+    }
+
+    /** {@code 1.02 [0.98-1.06]}: the ratio and, with two or more rounds, its lowest and highest round. */
+    private String overheadText(String backend, String variant, BenchmarkModel model, int batch) {
+        OptionalDouble ratio = overhead(backend, variant, model, batch);
+        if (ratio.isEmpty()) {
+            return "-";
+        }
+        double[] rounds = roundRatios(backend, variant, model, batch);
+        String text = String.format(Locale.ROOT, "%.2f", ratio.getAsDouble());
+        return rounds.length < 2 ? text
+                : text + String.format(Locale.ROOT, " [%.2f-%.2f]", rounds[0], rounds[rounds.length - 1]);
     }
 
     private OptionalDouble latency(String backend, String method, BenchmarkModel model, int batch) {
@@ -236,11 +302,6 @@ public final class BenchmarkTable {
         }
         double ms = value.getAsDouble();
         return String.format(Locale.ROOT, ms < 10 ? "%.3f" : ms < 100 ? "%.2f" : "%.1f", ms);
-    }
-
-    private static String formatRatio(OptionalDouble numerator, OptionalDouble denominator) {
-        OptionalDouble ratio = ratio(numerator, denominator);
-        return ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-";
     }
 
     private static String times(OptionalDouble value) {

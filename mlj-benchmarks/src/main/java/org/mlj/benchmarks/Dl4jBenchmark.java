@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mlj.api.DType;
-import org.mlj.api.LoadOptions;
 import org.mlj.api.Model;
 import org.mlj.api.Models;
 import org.mlj.api.Outputs;
@@ -66,11 +65,12 @@ public class Dl4jBenchmark {
         } else {
             floats = input.toFloatArray();
         }
-        mlj = Models.load(model.bundle(), LoadOptions.builder().backend("dl4j").build());
+        mlj = Models.load(model.bundle(), BenchmarkModel.loadOptions("dl4j"));
         network = ((Dl4jModel) mlj).network();
         rawInput = rawArray();
         mljInputs = Map.of(model.inputName(), input);
         model.requireSameOutputs(rawFromArrays(), mljFromArrays());
+        BenchmarkModel.warmCell(this::rawPrebuilt, this::mljPrebuilt, this::rawFromArrays, this::mljFromArrays);
     }
 
     /** Closes the model, which frees the network. */

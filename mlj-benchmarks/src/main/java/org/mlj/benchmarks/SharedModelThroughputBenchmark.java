@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Predictions per second through one mlj model shared by one and by two threads, per backend, model
  * and batch size. Both threads call {@code predict} on the same loaded model with the same
- * prebuilt input, as a service's request threads would.
+ * prebuilt input, as a service's request threads would. Splitting a lone large call over the cores
+ * ({@code <backend>.splitRows}) is off here, so that one thread means one core.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,7 +49,11 @@ public class SharedModelThroughputBenchmark {
     /** Loads the model once for all threads. */
     @Setup
     public void load() {
-        mlj = Models.load(model.bundle(), LoadOptions.builder().backend(backend).build());
+        // Concurrent callers are what is measured, so a lone call is not split over the cores (splitRows 0)
+        // unless mlj.bench.options says otherwise.
+        LoadOptions options = BenchmarkModel.loadOptions(backend);
+        String split = backend + ".splitRows";
+        mlj = Models.load(model.bundle(), options.option(split).isPresent() ? options : options.toBuilder().option(split, 0).build());
         inputs = Map.of(model.inputName(), model.input(batch));
     }
 

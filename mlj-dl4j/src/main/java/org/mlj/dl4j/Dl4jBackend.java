@@ -26,6 +26,7 @@ import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.BackendOption;
 import org.mlj.api.spi.ModelSource;
+import org.mlj.api.spi.RowSplit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * the weights named by the load option {@link #WEIGHTS}, or a directory with one {@code *.json} and one
  * {@code *.h5} ({@link ModelFormat#KERAS_JSON}).
  *
- * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM} and
- * {@link #DIRECT_DENSE} (see {@link #options()}; {@code mlj inspect --options} lists them).
+ * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
+ * {@link #DIRECT_DENSE} and {@link #SPLIT_ROWS} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
  * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * the JVM starts ({@code Nd4j.getEnvironment().setMaxThreads} has no effect). Unset, every core is used, and OpenMP threads spin while they wait: on small machines
  * and for small batches {@code OMP_NUM_THREADS=1} is several times faster (on 2 cores: CNN batch 256
  * 5-7 ms with 1 thread, 9-12 ms with 2); serve concurrent requests with more network copies
- * ({@link #POOL_SIZE}) instead. Large recurrent batches gain a little from more threads.
+ * ({@link #POOL_SIZE}) instead, and a large call running alone is cut into one part per core, each on
+ * its own copy ({@link #SPLIT_ROWS}).
  *
  * <p>Loading checks the options, the signature name and the bundle manifest against the Keras config
  * before the native import, and frees the imported network when a later step fails.
@@ -89,7 +91,14 @@ public final class Dl4jBackend implements Backend {
     public static final String FUSED_LSTM_DETAIL = "dl4j.fusedLstm";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
-    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, WEIGHTS);
+    /**
+     * Load option: the fewest rows a part of a split call gets ({@link RowSplit}; 0: never split). A call
+     * of at least twice as many rows that runs alone on the model is cut into one part per core (where
+     * that is measured to be faster), each run on its own network copy (so {@link #POOL_SIZE} below 2 turns splitting off): under
+     * {@code OMP_NUM_THREADS=1} a single large call otherwise leaves the other cores idle.
+     */
+    public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, SPLIT_ROWS, WEIGHTS);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
@@ -203,7 +212,9 @@ public final class Dl4jBackend implements Backend {
                 .toList());
         ForwardPass forwardPass = forwardPass(imported, graph, options, outputLayouts, layouts, details);
         details.putAll(forwardPass.details());
-        return new Dl4jModel(source, signature, layers, layouts.keySet(), imported.network(), forwardPass, details);
+        RowSplit rowSplit = POOL_SIZE.get(options) < 2 ? RowSplit.NONE : RowSplit.of(SPLIT_ROWS, options, source.path().toString(), true);
+        details.put("dl4j.splitRows", rowSplit.minRows() == 0 ? "off" : Integer.toString(rowSplit.minRows()));
+        return new Dl4jModel(source, signature, layers, layouts.keySet(), imported.network(), forwardPass, details, rowSplit);
     }
 
     private static List<TensorSpec> float32(List<String> names) {

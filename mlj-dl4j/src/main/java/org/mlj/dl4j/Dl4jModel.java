@@ -13,6 +13,7 @@ import org.mlj.api.Tensor;
 import org.mlj.api.UnsupportedModelException;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.ModelSource;
+import org.mlj.api.spi.RowSplit;
 
 /**
  * A Keras model running in Deeplearning4j, as {@link Dl4jBackend} loads it.
@@ -39,6 +40,7 @@ public final class Dl4jModel extends AbstractModel {
     private final ForwardPass forwardPass;
     private final Set<String> layersWithActivations;
     private final Map<String, String> details;
+    private final RowSplit rowSplit;
 
     /**
      * @param source what was loaded
@@ -48,14 +50,21 @@ public final class Dl4jModel extends AbstractModel {
      * @param network the imported network, as {@link #network()} returns it
      * @param forwardPass runs the network
      * @param details facts for {@link #details()}
+     * @param rowSplit how large calls are cut into parts on several cores
      */
     Dl4jModel(ModelSource source, Signature signature, List<LayerInfo> layers, Set<String> layersWithActivations,
-              ComputationGraph network, ForwardPass forwardPass, Map<String, String> details) {
+              ComputationGraph network, ForwardPass forwardPass, Map<String, String> details, RowSplit rowSplit) {
         super(Dl4jBackend.NAME, source, List.of(signature), layers);
         this.network = network;
         this.forwardPass = forwardPass;
         this.layersWithActivations = Set.copyOf(layersWithActivations);
         this.details = Map.copyOf(details);
+        this.rowSplit = rowSplit;
+    }
+
+    @Override
+    protected RowSplit rowSplit() {
+        return rowSplit;
     }
 
     /**

@@ -102,7 +102,7 @@ final class FrozenGraphLoader {
                 model = TensorFlowModel.ofGraph(source, () -> {
                     session.close();
                     graph.close();
-                }, session, signature, details);
+                }, session, signature, details, options);
             } catch (RuntimeException e) {
                 session.close();
                 throw e;

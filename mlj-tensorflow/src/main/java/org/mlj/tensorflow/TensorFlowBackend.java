@@ -12,6 +12,7 @@ import org.mlj.api.ModelFormat;
 import org.mlj.api.ModelLoadException;
 import org.mlj.api.spi.Backend;
 import org.mlj.api.spi.BackendOption;
+import org.mlj.api.spi.RowSplit;
 import org.mlj.api.spi.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,9 @@ import org.tensorflow.proto.ConfigProto;
  * {@link FrozenGraphLoader}) with TensorFlow Java, registered in {@code META-INF/services} so that
  * this jar on the classpath is all it takes.
  *
- * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS}, {@link #INTER_OP_THREADS}, {@link #ALLOW_OPS}
- * and, for a frozen graph, {@link #OUTPUTS} (the tensors to return; default: the graph's sinks) (see
+ * <p>Load options: {@link #TAGS}, {@link #INTRA_OP_THREADS}, {@link #INTER_OP_THREADS},
+ * {@link #RUN_IN_CALLER_THREAD} (the thread policy), {@link #ALLOW_OPS} and, for a frozen graph,
+ * {@link #OUTPUTS} (the tensors to return; default: the graph's sinks) (see
  * {@link #options()}), plus {@link LoadOptions#signature()}, which is checked against the SavedModel's
  * signatures before the native load. It has priority 10 for every format, so it is the default
  * backend for bundles.
@@ -61,6 +63,26 @@ public final class TensorFlowBackend implements Backend {
     public static final BackendOption<Integer> INTER_OP_THREADS = BackendOption.integer("tensorflow.interOpThreads", 0, 0,
             "threads running independent ops (0: TensorFlow's default)");
 
+    /**
+     * Load option: run each call's ops on the calling thread instead of handing them to the inter-op
+     * thread pool ({@code RunOptions.inter_op_thread_pool = -1}); default true. Big ops still split
+     * across the intra-op pool (one thread per core unless {@link #INTRA_OP_THREADS} says otherwise),
+     * while small ones run inline: a large batch gets every core and a batch of one no thread hand-off
+     * (which is most of a small model's call: see BENCHMARKS.md). Turn it off for graphs with wide,
+     * independent branches, which then run in parallel on the inter-op pool.
+     */
+    public static final BackendOption<Boolean> RUN_IN_CALLER_THREAD = BackendOption.bool("tensorflow.runInCallerThread", true,
+            "run each call's ops on the calling thread (no hand-off to the inter-op pool; big ops still use the intra-op threads)");
+
+    /**
+     * Load option: the fewest rows a part of a split call gets ({@link RowSplit}; 0: never split). A
+     * call of at least twice as many rows that runs alone on the model is cut into one part per core,
+     * run at the same time, where that is measured to be faster: TensorFlow splits a big op over its
+     * intra-op threads, but not a While-loop LSTM's thousands of small ones, so only parts use both
+     * cores there.
+     */
+    public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);
+
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final int PRIORITY = 10;
     /** Load option: ops outside the allowlist of side-effect-free ops that a SavedModel may run ({@code *}: any). */
@@ -69,7 +91,7 @@ public final class TensorFlowBackend implements Backend {
     /** Load option: the tensors a frozen GraphDef's signature returns ({@code name} means {@code name:0}); empty: its sinks. */
     public static final BackendOption<List<String>> OUTPUTS = BackendOption.names("tensorflow.outputs", List.of(),
             "for a frozen GraphDef: the tensors to return, e.g. logits,probs:0 (default: the graph's sinks)");
-    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, ALLOW_OPS, OUTPUTS);
+    private static final List<BackendOption<?>> OPTIONS = List.of(TAGS, INTRA_OP_THREADS, INTER_OP_THREADS, RUN_IN_CALLER_THREAD, SPLIT_ROWS, ALLOW_OPS, OUTPUTS);
 
     private final Consumer<SavedModelBundle> afterLoad;
 

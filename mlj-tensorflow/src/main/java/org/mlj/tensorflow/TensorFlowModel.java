@@ -1,5 +1,6 @@
 package org.mlj.tensorflow;
 
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.spi.AbstractModel;
 import org.mlj.api.spi.ModelSource;
+import org.mlj.api.spi.RowSplit;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -25,6 +27,7 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 
 /**
@@ -35,11 +38,13 @@ import org.tensorflow.types.TBool;
  * describes. Layer outputs come from a bundle's {@code layer_outputs} signature: one run that fetches
  * only the layers asked for. {@link #details()} reports {@code tensorflow_version}, {@code saved_model}
  * (the directory loaded), {@code tags}, {@code intra_op_threads} and {@code inter_op_threads}
- * ({@code default} when TensorFlow chooses).
+ * ({@code default} when TensorFlow chooses) and {@code run_in_caller_thread} (the thread policy of
+ * {@link TensorFlowBackend#RUN_IN_CALLER_THREAD}).
  *
  * <p><b>Thread-safety:</b> {@code predict} and {@code layerOutputs} may run from many threads at once:
  * each call builds its own session runner and tensors, and {@code Session.run} is thread-safe.
- * <b>Memory:</b> each call copies its inputs into native tensors and its results into heap
+ * <b>Memory:</b> each call hands its inputs to TensorFlow in place (direct tensors, as the {@link Tensor}
+ * factories make them; others are copied into native tensors), copies its results into new
  * {@link Tensor}s, and closes every native tensor before returning, also when it fails. The model
  * owns the session and graph (of its {@code SavedModelBundle}, or of the imported GraphDef);
  * {@link #close()} frees them.
@@ -51,10 +56,13 @@ public final class TensorFlowModel extends AbstractModel {
     private final BoundSignature layerSignature;
     private final String layerOutputsUnsupported;
     private final Map<String, String> details;
+    /** Per-call run options (the thread policy), or null for TensorFlow's defaults. */
+    private final RunOptions runOptions;
+    private final RowSplit rowSplit;
 
     private TensorFlowModel(ModelSource source, AutoCloseable resources, Session session, List<Signature> signatures,
                             Map<String, BoundSignature> signaturesByName, List<LayerInfo> layers, BoundSignature layerSignature,
-                            String layerOutputsUnsupported, Map<String, String> details) {
+                            String layerOutputsUnsupported, Map<String, String> details, RunOptions runOptions, RowSplit rowSplit) {
         super(TensorFlowBackend.NAME, source, signatures, layers);
         this.resources = resources;
         this.session = session;
@@ -62,6 +70,8 @@ public final class TensorFlowModel extends AbstractModel {
         this.layerSignature = layerSignature;
         this.layerOutputsUnsupported = layerOutputsUnsupported;
         this.details = details;
+        this.runOptions = runOptions;
+        this.rowSplit = rowSplit;
     }
 
     /**
@@ -95,7 +105,8 @@ public final class TensorFlowModel extends AbstractModel {
         details.put("intra_op_threads", threads(TensorFlowBackend.INTRA_OP_THREADS.get(options)));
         details.put("inter_op_threads", threads(TensorFlowBackend.INTER_OP_THREADS.get(options)));
         return new TensorFlowModel(source, bundle, bundle.session(), signatures, Map.copyOf(byName), layers, layerSignature,
-                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details));
+                layerSignature == null ? whyNoLayerOutputs(source, directory) : null, Collections.unmodifiableMap(details),
+                runOptions(options, details), rowSplit(source, options, details));
     }
 
     /**
@@ -103,13 +114,38 @@ public final class TensorFlowModel extends AbstractModel {
      * close the session and the graph) from then on.
      */
     static TensorFlowModel ofGraph(ModelSource source, AutoCloseable resources, Session session, BoundSignature signature,
-                                   Map<String, String> details) {
+                                   Map<String, String> details, LoadOptions options) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("tensorflow_version", TensorFlow.version());
         all.putAll(details);
+        RunOptions runOptions = runOptions(options, all);
+        RowSplit rowSplit = rowSplit(source, options, all);
         return new TensorFlowModel(source, resources, session, List.of(signature.signature()), Map.of(signature.name(), signature),
                 List.of(), null, "a frozen GraphDef has no layer names and order; fetch inner tensors by listing them in "
-                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all));
+                + TensorFlowBackend.OUTPUTS.key(), Collections.unmodifiableMap(all), runOptions, rowSplit);
+    }
+
+    /**
+     * The per-call run options of {@link TensorFlowBackend#RUN_IN_CALLER_THREAD} (null: TensorFlow's
+     * defaults), recorded in {@code details} as {@code run_in_caller_thread}.
+     */
+    private static RunOptions runOptions(LoadOptions options, Map<String, String> details) {
+        boolean callerThread = TensorFlowBackend.RUN_IN_CALLER_THREAD.get(options);
+        details.put("run_in_caller_thread", Boolean.toString(callerThread));
+        // inter_op_thread_pool -1: DirectSession runs the step's ops on the thread that called Session.run.
+        return callerThread ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
+    }
+
+    /** The large-batch policy of {@link TensorFlowBackend#SPLIT_ROWS}, recorded in {@code details} as {@code split_rows}. */
+    private static RowSplit rowSplit(ModelSource source, LoadOptions options, Map<String, String> details) {
+        RowSplit split = RowSplit.of(TensorFlowBackend.SPLIT_ROWS, options, source.path().toString(), false);
+        details.put("split_rows", split.minRows() == 0 ? "off" : Integer.toString(split.minRows()));
+        return split;
+    }
+
+    @Override
+    protected RowSplit rowSplit() {
+        return rowSplit;
     }
 
     private static String whyNoLayerOutputs(ModelSource source, Path directory) {
@@ -151,6 +187,9 @@ public final class TensorFlowModel extends AbstractModel {
         org.tensorflow.Tensor[] fed = new org.tensorflow.Tensor[specs.size()];
         try {
             Session.Runner runner = session.runner();
+            if (runOptions != null) {
+                runner.setOptions(runOptions);
+            }
             for (int i = 0; i < fed.length; i++) {
                 Tensor value = inputs.get(specs.get(i).name());
                 // Absent inputs passed validation, so they are optional: the learning-phase flag is fed as inference,
@@ -184,6 +223,8 @@ public final class TensorFlowModel extends AbstractModel {
                     tensor.close();
                 }
             }
+            // Native tensors made over the inputs' memory were valid only while the inputs were reachable.
+            Reference.reachabilityFence(inputs);
         }
     }
 

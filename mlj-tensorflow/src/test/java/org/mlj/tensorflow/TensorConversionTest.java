@@ -3,9 +3,12 @@ package org.mlj.tensorflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
 import org.junit.jupiter.api.Test;
 import org.mlj.api.DType;
 import org.mlj.api.Model;
@@ -15,6 +18,7 @@ import org.mlj.api.Shape;
 import org.mlj.api.Tensor;
 import org.mlj.api.TensorSpec;
 import org.mlj.api.testing.ModelFixtures;
+import org.tensorflow.ndarray.buffer.DataStorageVisitor;
 
 /** Every dtype through native tensors and back, directly and through the {@code dtypes_echo} fixture. */
 class TensorConversionTest {
@@ -33,11 +37,61 @@ class TensorConversionTest {
             Tensor.ofFloats(new float[0], 0, 4),
         };
         for (Tensor tensor : tensors) {
-            try (org.tensorflow.Tensor nativeTensor = TensorConversion.toTensorFlow(tensor)) {
-                assertThat(nativeTensor.shape().asArray()).isEqualTo(tensor.shape().dims());
-                assertThat(TensorConversion.toMlj(nativeTensor)).isEqualTo(tensor);
+            for (Tensor fed : new Tensor[] {tensor, tensor.direct()}) {
+                try (org.tensorflow.Tensor nativeTensor = TensorConversion.toTensorFlow(fed)) {
+                    assertThat(nativeTensor.shape().asArray()).isEqualTo(tensor.shape().dims());
+                    assertThat(TensorConversion.toMlj(nativeTensor)).isEqualTo(tensor);
+                }
             }
         }
+    }
+
+    @Test
+    void directTensorsAreFedInPlaceAndHeapTensorsCopied() {
+        Tensor direct = Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2).direct();
+        ByteBuffer heap = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        heap.asFloatBuffer().put(new float[] {1, 2, 3, 4});
+        Tensor wrapped = Tensor.wrap(DType.FLOAT32, Shape.of(2, 2), heap);
+        try (org.tensorflow.Tensor inPlace = TensorConversion.toTensorFlow(direct);
+             org.tensorflow.Tensor copied = TensorConversion.toTensorFlow(wrapped)) {
+            assertThat(address(inPlace)).isEqualTo(new BytePointer(direct.buffer()).address());
+            assertThat(TensorConversion.toMlj(inPlace)).isEqualTo(direct).isEqualTo(TensorConversion.toMlj(copied));
+        }
+    }
+
+    @Test
+    void modelRunsLeaveInPlaceInputsUnchanged() {
+        try (Model model = Models.load(ModelFixtures.model("dtypes_echo").resolve("saved_model"))) {
+            Map<String, Tensor> inputs = new LinkedHashMap<>();
+            inputs.put("f32", Tensor.ofFloats(new float[] {1.5f, -2, 0, 3.25f, 1e30f, -0.5f}, 2, 3));
+            inputs.put("f64", Tensor.ofDoubles(new double[] {1, 2, 3, 4, 5, 6}, 2, 3));
+            inputs.put("i32", Tensor.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 2, 3));
+            inputs.put("i64", Tensor.ofLongs(new long[] {1, 2, 3, 4, 5, 6}, 2, 3));
+            inputs.put("b", Tensor.ofBooleans(new boolean[] {true, false, true, false, false, true}, 2, 3));
+            inputs.put("u8", Tensor.ofUint8(new byte[] {0, 1, 2, 3, 4, 5}, 2, 3));
+            inputs.put("s", Tensor.ofStrings(new String[] {"a"}, 1));
+            inputs.replaceAll((name, tensor) -> tensor.direct());
+            Map<String, Tensor> before = new LinkedHashMap<>();
+            inputs.forEach((name, tensor) -> before.put(name, tensor.slice(0, tensor.shape().dim(0))));
+            Outputs first = model.predict(inputs);
+            assertThat(model.predict(inputs).asMap()).isEqualTo(first.asMap());
+            assertThat(inputs).isEqualTo(before);
+            assertThat(first.get("f32_out")).isEqualTo(Tensor.ofFloats(new float[] {3, -4, 0, 6.5f, 2e30f, -1}, 2, 3));
+        }
+    }
+
+    private static long address(org.tensorflow.Tensor tensor) {
+        return tensor.asRawTensor().data().accept(new DataStorageVisitor<Long>() {
+            @Override
+            public Long visit(long address, long length, long scale) {
+                return address;
+            }
+
+            @Override
+            public Long fallback() {
+                return -1L;
+            }
+        });
     }
 
     @Test

@@ -92,7 +92,8 @@ class TensorFlowBackendTest {
     @Test
     void optionsChooseSignatureTagsAndThreads() {
         LoadOptions options = LoadOptions.builder().signature("layer_outputs").option("tensorflow.tags", "serve")
-                .option("tensorflow.intraOpThreads", 1).option("tensorflow.interOpThreads", 2).build();
+                .option("tensorflow.intraOpThreads", 1).option("tensorflow.interOpThreads", 2)
+                .option("tensorflow.runInCallerThread", false).build();
         try (Model model = Models.load(ModelFixtures.model("mnist_ffnn"), options)) {
             assertThat(model.signature().name()).isEqualTo("layer_outputs");
             assertThat(model.signature().outputNames()).containsExactly("hidden", "dropout", "predictions");
@@ -100,12 +101,24 @@ class TensorFlowBackendTest {
                     .containsEntry("tags", "serve")
                     .containsEntry("intra_op_threads", "1")
                     .containsEntry("inter_op_threads", "2")
+                    .containsEntry("run_in_caller_thread", "false")
                     .containsEntry("saved_model", ModelFixtures.model("mnist_ffnn").resolve("saved_model").toAbsolutePath().normalize().toString());
             assertThat(model.predict(Tensor.ofFloats(new float[784], 1, 784)).shape().dims()).containsExactly(1, 128);
         }
         try (Model model = Models.load(ModelFixtures.model("mnist_ffnn"))) {
             assertThat(model.signature().name()).isEqualTo("serving_default");
-            assertThat(model.details()).containsEntry("intra_op_threads", "default").containsEntry("inter_op_threads", "default");
+            assertThat(model.details()).containsEntry("intra_op_threads", "default").containsEntry("inter_op_threads", "default")
+                    .containsEntry("run_in_caller_thread", "true");
+        }
+    }
+
+    @Test
+    void callerThreadAndPoolRunsGiveTheSameOutputs() {
+        Tensor image = ModelFixtures.references(ModelFixtures.model("mnist_cnn")).get(0).inputs().get("image");
+        LoadOptions pool = LoadOptions.builder().option("tensorflow.runInCallerThread", false).build();
+        try (Model inCaller = Models.load(ModelFixtures.model("mnist_cnn"));
+             Model inPool = Models.load(ModelFixtures.model("mnist_cnn"), pool)) {
+            assertThat(inCaller.predict(Map.of("image", image)).asMap()).isEqualTo(inPool.predict(Map.of("image", image)).asMap());
         }
     }
 

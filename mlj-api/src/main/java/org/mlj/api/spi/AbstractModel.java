@@ -130,7 +130,7 @@ public abstract class AbstractModel implements Model {
         lock.readLock().lock();
         try {
             checkOpen();
-            return run(signature, inputs);
+            return rowSplit().run(signature, inputs, part -> run(signature, part));
         } finally {
             lock.readLock().unlock();
         }
@@ -147,7 +147,7 @@ public abstract class AbstractModel implements Model {
         lock.readLock().lock();
         try {
             checkOpen();
-            return runLayers(inputs, names);
+            return rowSplit().run(signature(), inputs, part -> runLayers(part, names));
         } finally {
             lock.readLock().unlock();
         }
@@ -205,6 +205,14 @@ public abstract class AbstractModel implements Model {
      */
     protected Outputs runLayers(Map<String, Tensor> inputs, List<String> layerNames) {
         throw new UnsupportedModelException("The " + backend + " backend does not serve layer outputs");
+    }
+
+    /**
+     * How large calls are cut into parts that run on several cores at once ({@link RowSplit}); the
+     * default never splits. Backends return the policy their {@code splitRows} option chose.
+     */
+    protected RowSplit rowSplit() {
+        return RowSplit.NONE;
     }
 
     /** Frees native resources; called once, with no call running. */

@@ -1,13 +1,10 @@
 package org.mlj.serving.batching;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlj.api.DType;
 import org.mlj.api.Model;
-import org.mlj.api.Shape;
 import org.mlj.api.Tensor;
 import org.mlj.serving.inference.InferenceCall;
 import org.mlj.serving.inference.InferenceResult;
@@ -70,47 +67,18 @@ final class BatchRunner {
 
     /** The parts concatenated along dimension 0, then padded with copies of the first example to {@code paddedRows}. */
     static Tensor concat(List<Tensor> parts, long paddedRows) {
-        Tensor head = parts.get(0);
-        long[] dims = head.shape().dims();
-        long exampleSize = 1;
-        for (int i = 1; i < dims.length; i++) {
-            exampleSize *= dims[i];
-        }
-        dims[0] = paddedRows;
-        Shape shape = Shape.of(dims);
         long total = 0;
         for (Tensor part : parts) {
             total += part.shape().dim(0);
         }
-        long padding = paddedRows - total;
-        if (head.dtype() == DType.STRING) {
-            byte[][] values = new byte[Math.toIntExact(paddedRows * exampleSize)][];
-            int at = 0;
-            for (Tensor part : parts) {
-                byte[][] strings = part.toByteStrings();
-                System.arraycopy(strings, 0, values, at, strings.length);
-                at += strings.length;
-            }
-            byte[][] firstExample = head.slice(0, 1).toByteStrings();
-            for (long p = 0; p < padding; p++) {
-                System.arraycopy(firstExample, 0, values, at, firstExample.length);
-                at += firstExample.length;
-            }
-            return Tensor.wrapStrings(shape, values);
-        }
-        ByteBuffer data = Tensor.allocate(head.dtype(), paddedRows * exampleSize);
-        for (Tensor part : parts) {
-            data.put(part.buffer());
-        }
-        if (padding > 0) {
-            ByteBuffer firstExample = head.buffer();
-            firstExample.limit(Math.toIntExact(exampleSize * head.dtype().byteSize()));
-            for (long p = 0; p < padding; p++) {
-                data.put(firstExample.duplicate());
+        List<Tensor> padded = new ArrayList<>(parts);
+        if (total < paddedRows) {
+            Tensor firstExample = parts.get(0).sliceView(0, 1);
+            for (long p = total; p < paddedRows; p++) {
+                padded.add(firstExample);
             }
         }
-        data.clear();
-        return Tensor.wrap(head.dtype(), shape, data);
+        return Tensor.concat(padded);
     }
 
     private static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long[] rows, long paddedRows, String what) {
