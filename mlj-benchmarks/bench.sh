@@ -101,7 +101,7 @@ if [[ -n "${MLJ_BENCH_JMH_OPTIONS:-}" ]]; then read -r -a jmh_options <<< "$MLJ_
 if [[ -n "${MLJ_BENCH_PYTHON_OPTIONS:-}" ]]; then read -r -a python_options <<< "$MLJ_BENCH_PYTHON_OPTIONS"; fi
 soak_predictions="${MLJ_BENCH_SOAK:-$soak_predictions}"
 omp_threads="${OMP_NUM_THREADS:-1}"
-settings="JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round, splitRows 0); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+settings="JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round, splitRows 0); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; JMH JVMs -Xms2g -Xmx2g; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -124,6 +124,10 @@ export TF_CPP_MIN_LOG_LEVEL=2
 # 1,704 calls/s on one thread, 2,075 -> 2,684 on two. BENCHMARKS.md recommends the same flag for deployments.
 java_command=("$java" -Dmlj.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0
   -Dmlj.bench.options="${MLJ_BENCH_LOAD_OPTIONS:-}" -cp "$classpath")
+# A fixed heap for the benchmark JVMs, as a service runs: a heap still growing makes the from-arrays paths
+# (which allocate their input on the heap) pay for extra collections in whichever benchmark runs first
+# (TensorFlow FFNN b256 mlj/raw from arrays 1.04 and 1.21 without, 0.98 and 0.99 with, two runs each).
+cell_heap=(-Xms2g -Xmx2g)
 failures=0
 
 # Runs one step, its output in $results/<name>.log; a failed step leaves its cells empty in the table.
@@ -163,7 +167,7 @@ jmh_cells() {
     fi
     for cell in "${order[@]}"; do
       read -r model batch <<< "$cell"
-      "${java_command[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p model="$model" -p batch="$batch" \
+      "${java_command[@]}" "${cell_heap[@]}" org.openjdk.jmh.Main "$benchmark" "${jmh_options[@]}" -p model="$model" -p batch="$batch" \
         -rf json -rff "$results/jmh-$name-$model-$batch-$round.json" || return 1
     done
   done
