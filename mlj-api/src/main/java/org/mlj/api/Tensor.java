@@ -434,21 +434,13 @@ public final class Tensor {
      * Rows {@code [from, to)} along the first dimension, copied: e.g. one example of a batch.
      */
     public Tensor slice(long from, long to) {
-        long rows = shape.rank() == 0 ? 0 : shape.dim(0);
-        if (from < 0 || to > rows || from > to) {
-            throw new IndexOutOfBoundsException("Rows [" + from + ", " + to + ") outside first dimension of " + shape);
-        }
-        long rowSize = rows == 0 ? 0 : size / rows;
-        Shape out = shape.withFirstDim(to - from);
+        Tensor view = sliceView(from, to);
         if (dtype == DType.STRING) {
-            return new Tensor(dtype, out, null, Arrays.copyOfRange(strings, (int) (from * rowSize), (int) (to * rowSize)));
+            return view; // the view's string array is already its own
         }
-        int bytesPerRow = (int) (rowSize * dtype.byteSize());
-        ByteBuffer copy = allocate(dtype, (to - from) * rowSize);
-        ByteBuffer source = data.duplicate();
-        source.position((int) (from * bytesPerRow)).limit((int) (to * bytesPerRow));
-        copy.put(source).clear();
-        return new Tensor(dtype, out, copy, null);
+        ByteBuffer copy = allocate(dtype, view.size);
+        copy.put(view.data.duplicate()).clear();
+        return new Tensor(dtype, view.shape, copy, null);
     }
 
     /**
