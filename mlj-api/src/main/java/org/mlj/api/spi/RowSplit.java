@@ -113,12 +113,12 @@ public final class RowSplit {
             return call.apply(inputs);
         }
         try {
-            int parts = running.incrementAndGet() == 1 && !disabled.get() ? parts(signature, inputs) : 1;
+            long rows = running.incrementAndGet() == 1 && !disabled.get() ? splittableRows(signature, inputs) : -1;
+            int parts = (int) Math.min(CORES, rows / minRows);
             if (parts < 2) {
                 return call.apply(inputs);
             }
             boolean split = choice.split();
-            long rows = inputs.values().iterator().next().shape().dim(0);
             long start = System.nanoTime();
             Outputs outputs = split ? split(inputs, parts, call) : call.apply(inputs);
             choice.record(split, (System.nanoTime() - start) / (double) rows);
@@ -167,7 +167,8 @@ public final class RowSplit {
         }
     }
 
-    private int parts(Signature signature, Map<String, Tensor> inputs) {
+    /** The rows every input has along a declared batch dimension, or -1 if the inputs cannot be cut. */
+    private long splittableRows(Signature signature, Map<String, Tensor> inputs) {
         long rows = -1;
         for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
             Shape declared = signature.input(input.getKey()).map(TensorSpec::shape).orElse(null);
@@ -175,15 +176,15 @@ public final class RowSplit {
                     : declared.rank() > 0 && declared.dim(0) == Shape.UNKNOWN);
             Tensor tensor = input.getValue();
             if (!batchFirst || tensor.shape().rank() == 0) {
-                return 1;
+                return -1;
             }
             long first = tensor.shape().dim(0);
             if (rows >= 0 && first != rows) {
-                return 1;
+                return -1;
             }
             rows = first;
         }
-        return rows < 0 ? 1 : (int) Math.min(CORES, rows / minRows);
+        return rows;
     }
 
     private Outputs split(Map<String, Tensor> inputs, int parts, Function<Map<String, Tensor>, Outputs> call) {
