@@ -24,7 +24,9 @@ import java.util.Objects;
  * <p>Build tensors from flat Java arrays plus a shape ({@link #ofFloats(float[], long...)}), from NIO
  * buffers ({@link #of(DType, Shape, ByteBuffer)}, {@link #ofFloats(FloatBuffer, long...)}) or from
  * {@code .npy} files ({@link org.mlj.api.npy.NpyFile}); these factories copy, so the caller may reuse its array.
- * {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
+ * {@link #wrap(float[], long...)} and its int, long and double siblings share the caller's array instead
+ * (no copy: a backend copies the elements from the array straight into native memory, once per call),
+ * for an array built for one call; {@link #wrap(DType, Shape, ByteBuffer)} adopts a buffer without copying.
  *
  * <p>Tensors are immutable and thread-safe, and there is nothing to close: a direct buffer's memory is
  * freed by the garbage collector with the buffer, as for any {@link ByteBuffer#allocateDirect} buffer.
@@ -41,8 +43,13 @@ public final class Tensor {
     private final DType dtype;
     private final Shape shape;
     private final long size;
+    /** The elements of a buffer-backed tensor; null for string tensors and array-backed ones. */
     private final ByteBuffer data;
     private final byte[][] strings;
+    /** The caller's float[], double[], int[] or long[] of a {@code wrap(array)} tensor, else null. */
+    private final Object array;
+    /** The index in {@link #array} of this tensor's first element. */
+    private final int offset;
 
     private Tensor(DType dtype, Shape shape, ByteBuffer data, byte[][] strings) {
         this.dtype = dtype;
@@ -50,6 +57,18 @@ public final class Tensor {
         this.size = shape.size();
         this.data = data;
         this.strings = strings;
+        this.array = null;
+        this.offset = 0;
+    }
+
+    private Tensor(DType dtype, Shape shape, Object array, int offset) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.size = shape.size();
+        this.data = null;
+        this.strings = null;
+        this.array = array;
+        this.offset = offset;
     }
 
     // ---------------------------------------------------------------- factories from arrays
@@ -140,6 +159,36 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- factories from buffers
 
+    // ---------------------------------------------------------------- factories sharing an array
+
+    /**
+     * A float32 tensor over {@code data} itself, not a copy: the cheapest way to feed an array built for
+     * one call (a backend copies the elements straight from the array into native memory). The caller must
+     * not change the array while the tensor, or anything derived from it without a copy
+     * ({@link #reshape}, {@link #sliceView}), is in use: until {@code predict} returns when it is an input.
+     * {@link #buffer()} of such a tensor is a copy. Without a shape the tensor is one-dimensional.
+     */
+    public static Tensor wrap(float[] data, long... shape) {
+        return new Tensor(DType.FLOAT32, concreteShape(shape, data.length), data, 0);
+    }
+
+    /** A float64 tensor over {@code data} itself, not a copy (see {@link #wrap(float[], long...)}). */
+    public static Tensor wrap(double[] data, long... shape) {
+        return new Tensor(DType.FLOAT64, concreteShape(shape, data.length), data, 0);
+    }
+
+    /** An int32 tensor over {@code data} itself, not a copy (see {@link #wrap(float[], long...)}). */
+    public static Tensor wrap(int[] data, long... shape) {
+        return new Tensor(DType.INT32, concreteShape(shape, data.length), data, 0);
+    }
+
+    /** An int64 tensor over {@code data} itself, not a copy (see {@link #wrap(float[], long...)}). */
+    public static Tensor wrap(long[] data, long... shape) {
+        return new Tensor(DType.INT64, concreteShape(shape, data.length), data, 0);
+    }
+
+    // ---------------------------------------------------------------- factories from buffers
+
     /** A float32 tensor from the remaining elements of {@code data} (copied; its position is unchanged). */
     public static Tensor ofFloats(FloatBuffer data, long... shape) {
         Shape s = concreteShape(shape, data.remaining());
@@ -214,7 +263,8 @@ public final class Tensor {
                     + data.position() + ", but a " + dtype + " tensor of shape " + shape + " needs " + expected
                     + " from position 0");
         }
-        return new Tensor(dtype, shape, data, null);
+        // A slice ends at the limit, so spare capacity behind it can never be read as elements.
+        return new Tensor(dtype, shape, data.slice().order(ORDER), null);
     }
 
     /** Adopts {@code values} as the elements of a string tensor without copying; do not modify them afterwards. */
@@ -268,14 +318,14 @@ public final class Tensor {
             return this;
         }
         ByteBuffer copy = allocateDirect(dtype, size);
-        copy.put(data.duplicate().clear()).clear();
-        return new Tensor(dtype, shape, copy, null);
+        copyTo(copy);
+        return new Tensor(dtype, shape, copy.clear(), null);
     }
 
     /**
      * Whether the elements sit in an aligned direct buffer that native code may read in place (what
      * {@link #allocateDirect} returns and {@link #direct()} makes); false for the array and buffer
-     * factories' heap copies, string tensors and unaligned buffers.
+     * factories' heap copies, tensors over Java arrays, string tensors and unaligned buffers.
      */
     public boolean isDirect() {
         return data != null && data.isDirect() && data.alignmentOffset(0, ALIGNMENT) == 0;
@@ -301,23 +351,63 @@ public final class Tensor {
     // ---------------------------------------------------------------- reading
 
     /**
-     * A read-only view of the elements in native byte order, position 0. Not available for
-     * {@link DType#STRING}.
+     * A read-only view of the elements in native byte order, position 0; for a tensor over a Java array
+     * ({@link #wrap(float[], long...)}) a read-only copy. Not available for {@link DType#STRING}.
      */
     public ByteBuffer buffer() {
         requireFixedSize(dtype);
-        return data.asReadOnlyBuffer().order(ORDER);
+        return bytes().asReadOnlyBuffer().order(ORDER);
     }
 
-    /** Elements of a float32 tensor as a read-only buffer view. */
+    /** Elements of a float32 tensor as a read-only buffer view (over the array itself for an array-backed tensor). */
     public FloatBuffer floatBuffer() {
         requireDType(DType.FLOAT32);
-        return buffer().asFloatBuffer();
+        return array != null ? FloatBuffer.wrap((float[]) array, offset, (int) size).slice().asReadOnlyBuffer()
+                : buffer().asFloatBuffer();
+    }
+
+    /** Elements of an int32 tensor as a read-only buffer view (over the array itself for an array-backed tensor). */
+    public IntBuffer intBuffer() {
+        requireDType(DType.INT32);
+        return array != null ? IntBuffer.wrap((int[]) array, offset, (int) size).slice().asReadOnlyBuffer()
+                : buffer().asIntBuffer();
+    }
+
+    /**
+     * Writes the elements into {@code target} from its position on, in native byte order, in one bulk
+     * copy, and advances its position past them: how a backend fills native memory from any tensor.
+     *
+     * @throws IllegalArgumentException for {@link DType#STRING}
+     * @throws java.nio.BufferOverflowException if {@code target} has fewer bytes remaining than the elements take
+     */
+    public void copyTo(ByteBuffer target) {
+        requireFixedSize(dtype);
+        int bytes = Math.toIntExact(size * dtype.byteSize());
+        if (target.remaining() < bytes) {
+            throw new java.nio.BufferOverflowException();
+        }
+        if (array == null) {
+            target.put(data.duplicate().clear());
+            return;
+        }
+        ByteBuffer out = target.duplicate().order(ORDER);
+        int n = (int) size;
+        switch (dtype) {
+            case FLOAT32 -> out.asFloatBuffer().put((float[]) array, offset, n);
+            case FLOAT64 -> out.asDoubleBuffer().put((double[]) array, offset, n);
+            case INT32 -> out.asIntBuffer().put((int[]) array, offset, n);
+            case INT64 -> out.asLongBuffer().put((long[]) array, offset, n);
+            default -> throw new IllegalStateException("No array-backed " + dtype + " tensors");
+        }
+        target.position(target.position() + bytes);
     }
 
     /** The elements of a float32 tensor (a copy). */
     public float[] toFloatArray() {
         requireDType(DType.FLOAT32);
+        if (array != null) {
+            return Arrays.copyOfRange((float[]) array, offset, offset + (int) size);
+        }
         float[] out = new float[(int) size];
         data.duplicate().order(ORDER).asFloatBuffer().get(out);
         return out;
@@ -326,6 +416,9 @@ public final class Tensor {
     /** The elements of a float64 tensor (a copy). */
     public double[] toDoubleArray() {
         requireDType(DType.FLOAT64);
+        if (array != null) {
+            return Arrays.copyOfRange((double[]) array, offset, offset + (int) size);
+        }
         double[] out = new double[(int) size];
         data.duplicate().order(ORDER).asDoubleBuffer().get(out);
         return out;
@@ -334,6 +427,9 @@ public final class Tensor {
     /** The elements of an int32 tensor (a copy). */
     public int[] toIntArray() {
         requireDType(DType.INT32);
+        if (array != null) {
+            return Arrays.copyOfRange((int[]) array, offset, offset + (int) size);
+        }
         int[] out = new int[(int) size];
         data.duplicate().order(ORDER).asIntBuffer().get(out);
         return out;
@@ -342,6 +438,9 @@ public final class Tensor {
     /** The elements of an int64 tensor (a copy). */
     public long[] toLongArray() {
         requireDType(DType.INT64);
+        if (array != null) {
+            return Arrays.copyOfRange((long[]) array, offset, offset + (int) size);
+        }
         long[] out = new long[(int) size];
         data.duplicate().order(ORDER).asLongBuffer().get(out);
         return out;
@@ -405,6 +504,15 @@ public final class Tensor {
             throw new IndexOutOfBoundsException("Index " + i + " outside tensor of " + size + " elements");
         }
         int index = (int) i;
+        if (array != null) {
+            return switch (dtype) {
+                case FLOAT32 -> ((float[]) array)[offset + index];
+                case FLOAT64 -> ((double[]) array)[offset + index];
+                case INT32 -> ((int[]) array)[offset + index];
+                case INT64 -> ((long[]) array)[offset + index];
+                default -> throw new IllegalStateException("No array-backed " + dtype + " tensors");
+            };
+        }
         return switch (dtype) {
             case FLOAT32 -> data.getFloat(index * 4);
             case FLOAT64 -> data.getDouble(index * 8);
@@ -427,7 +535,7 @@ public final class Tensor {
         if (!s.isFullyKnown() || s.size() != size) {
             throw new IllegalArgumentException("Cannot reshape " + size + " elements of shape " + shape + " to " + s);
         }
-        return new Tensor(dtype, s, data, strings);
+        return array != null ? new Tensor(dtype, s, array, offset) : new Tensor(dtype, s, data, strings);
     }
 
     /**
@@ -439,8 +547,8 @@ public final class Tensor {
             return view; // the view's string array is already its own
         }
         ByteBuffer copy = allocate(dtype, view.size);
-        copy.put(view.data.duplicate()).clear();
-        return new Tensor(dtype, view.shape, copy, null);
+        view.copyTo(copy);
+        return new Tensor(dtype, view.shape, copy.clear(), null);
     }
 
     /**
@@ -457,6 +565,9 @@ public final class Tensor {
         Shape out = shape.withFirstDim(to - from);
         if (dtype == DType.STRING) {
             return new Tensor(dtype, out, null, Arrays.copyOfRange(strings, (int) (from * rowSize), (int) (to * rowSize)));
+        }
+        if (array != null) {
+            return new Tensor(dtype, out, array, Math.toIntExact(offset + from * rowSize));
         }
         int bytesPerRow = (int) (rowSize * dtype.byteSize());
         return new Tensor(dtype, out, data.slice((int) (from * bytesPerRow), (int) ((to - from) * bytesPerRow)).order(ORDER), null);
@@ -497,7 +608,7 @@ public final class Tensor {
         }
         ByteBuffer joined = allocate(head.dtype, shape.size());
         for (Tensor part : parts) {
-            joined.put(part.data.duplicate().clear());
+            part.copyTo(joined);
         }
         return new Tensor(head.dtype, shape, joined.clear(), null);
     }
@@ -512,7 +623,7 @@ public final class Tensor {
             return false;
         }
         return dtype == DType.STRING ? Arrays.deepEquals(strings, that.strings)
-                : data.duplicate().clear().equals(that.data.duplicate().clear());
+                : bytes().duplicate().clear().equals(that.bytes().duplicate().clear());
     }
 
     @Override
@@ -544,6 +655,16 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** The elements as a native-order byte buffer: the tensor's own, or a fresh heap copy of its array. */
+    private ByteBuffer bytes() {
+        if (array == null) {
+            return data;
+        }
+        ByteBuffer copy = allocate(dtype, size);
+        copyTo(copy);
+        return copy.clear();
+    }
 
     private static Shape concreteShape(long[] dims, long elements) {
         Shape shape = dims.length == 0 ? Shape.of(elements) : Shape.of(dims);

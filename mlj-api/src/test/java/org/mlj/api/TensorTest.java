@@ -212,4 +212,72 @@ class TensorTest {
         assertThatThrownBy(() -> Tensor.concat(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Tensor.concat(List.of(Tensor.scalar(1f)))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void wrapSharesTheCallersArrayAndReadsLikeACopy() {
+        float[] pixels = {1, 2, 3, 4, 5, 6};
+        Tensor wrapped = Tensor.wrap(pixels, 3, 2);
+        Tensor copied = Tensor.ofFloats(pixels, 3, 2);
+        assertThat(wrapped).isEqualTo(copied);
+        assertThat(wrapped.isDirect()).isFalse();
+        assertThat(wrapped.getAsDouble(5)).isEqualTo(6.0);
+        assertThat(wrapped.toString()).isEqualTo(copied.toString());
+        assertThat(wrapped.buffer().asFloatBuffer().get(4)).isEqualTo(5f);
+        assertThat(wrapped.floatBuffer().get(4)).isEqualTo(5f);
+        assertThat(wrapped.floatBuffer().isReadOnly()).isTrue();
+        pixels[0] = 9;
+        assertThat(wrapped.getAsDouble(0)).as("no copy").isEqualTo(9.0);
+        assertThat(copied.getAsDouble(0)).as("ofFloats copies").isEqualTo(1.0);
+        assertThat(wrapped.toFloatArray()).containsExactly(9, 2, 3, 4, 5, 6);
+        assertThat(wrapped.toFloatArray()).isNotSameAs(pixels);
+        assertThatThrownBy(() -> Tensor.wrap(new float[5], 3, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5 elements do not fill shape [3, 2]");
+        assertThatThrownBy(() -> Tensor.wrap(new float[6], 3, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void wrappedViewsSlicesAndJoinsKeepTheirElements() {
+        int[] ids = {1, 2, 3, 4, 5, 6, 7, 8};
+        Tensor wrapped = Tensor.wrap(ids, 4, 2);
+        Tensor rows = wrapped.sliceView(1, 3);
+        assertThat(rows.toIntArray()).containsExactly(3, 4, 5, 6);
+        assertThat(rows.intBuffer().get(0)).isEqualTo(3);
+        assertThat(rows.intBuffer().remaining()).isEqualTo(4);
+        assertThat(rows.sliceView(1, 2).toIntArray()).as("a view of a view").containsExactly(5, 6);
+        assertThat(rows.reshape(4).toIntArray()).containsExactly(3, 4, 5, 6);
+        assertThat(rows.slice(0, 1).toIntArray()).containsExactly(3, 4);
+        assertThat(rows.direct().isDirect()).isTrue();
+        assertThat(rows.direct()).isEqualTo(Tensor.ofInts(new int[] {3, 4, 5, 6}, 2, 2));
+        assertThat(Tensor.concat(List.of(wrapped.sliceView(0, 1), wrapped.sliceView(1, 4)))).isEqualTo(Tensor.ofInts(ids, 4, 2));
+        ids[2] = 30;
+        assertThat(rows.getAsDouble(0)).as("views share the array").isEqualTo(30.0);
+        assertThat(Tensor.wrap(new long[] {7, 8}, 2).sliceView(1, 2).toLongArray()).containsExactly(8);
+        assertThat(Tensor.wrap(new double[] {0.5, 1.5}).toDoubleArray()).containsExactly(0.5, 1.5);
+    }
+
+    @Test
+    void copyToWritesNativeOrderBytesAndAdvancesTheTarget() {
+        for (Tensor tensor : List.of(Tensor.wrap(new float[] {1, 2, 3}), Tensor.ofFloats(new float[] {1, 2, 3}),
+                Tensor.wrap(new float[] {0, 1, 2, 3, 4}).sliceView(1, 4), Tensor.ofFloats(new float[] {1, 2, 3}).direct())) {
+            ByteBuffer target = ByteBuffer.allocate(16).order(java.nio.ByteOrder.BIG_ENDIAN);
+            target.putFloat(-1f);
+            tensor.copyTo(target);
+            assertThat(target.position()).as(tensor.toString()).isEqualTo(16);
+            ByteBuffer read = target.flip().order(java.nio.ByteOrder.nativeOrder());
+            assertThat(new float[] {read.getFloat(4), read.getFloat(8), read.getFloat(12)}).containsExactly(1, 2, 3);
+            assertThatThrownBy(() -> tensor.copyTo(ByteBuffer.allocate(8))).isInstanceOf(java.nio.BufferOverflowException.class);
+        }
+        assertThatThrownBy(() -> Tensor.ofStrings(new String[] {"a"}).copyTo(ByteBuffer.allocate(8)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void wrapOfABufferWithSpareCapacityReadsOnlyItsElements() {
+        ByteBuffer roomy = Tensor.allocate(DType.FLOAT32, 4);
+        roomy.putFloat(0, 1f).putFloat(4, 2f).putFloat(8, 99f);
+        Tensor two = Tensor.wrap(DType.FLOAT32, Shape.of(2), roomy.limit(8));
+        assertThat(two.direct().toFloatArray()).containsExactly(1, 2);
+        assertThat(Tensor.concat(List.of(two, two)).toFloatArray()).containsExactly(1, 2, 1, 2);
+        assertThat(two.slice(0, 2).toFloatArray()).containsExactly(1, 2);
+    }
 }

@@ -17,16 +17,18 @@ import java.util.TreeMap;
 /**
  * The results of one bench.sh run, read from its results directory: JMH JSON files ({@code -rf json};
  * every {@code jmh-*.json}, one per step or per table cell and round), the Python timings
- * ({@code python.json}, from python_timing.py) and the soak ({@code soak.json}, from {@link SoakRun}).
+ * ({@code python.json}, from python_timing.py), the interleaved mlj/raw pairs ({@code paired-*.json}, one per
+ * table cell, from {@link PairedOverhead}) and the soak ({@code soak.json}, from {@link SoakRun}).
  * Missing files leave their cells empty. Immutable.
  *
  * @param jmh every JMH result
  * @param python every Python timing
  * @param pythonEnvironment Python, TensorFlow, Keras and NumPy versions, in python_timing.py's order
+ * @param paired every interleaved mlj/raw measurement, one per table cell and variant
  * @param soak the soak, if it ran
  */
 record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<String, String> pythonEnvironment,
-                        Optional<SoakResult> soak) {
+                        List<PairedResult> paired, Optional<SoakResult> soak) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -43,6 +45,21 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
 
     /** One Python path's median time for one model and batch size. */
     record PythonTiming(String model, int batch, String path, double medianMs) {
+    }
+
+    /**
+     * One variant of one table cell measured by {@link PairedOverhead}: the block medians of each
+     * adjacent raw/mlj pair, in ms per call.
+     *
+     * @param variant {@code Prebuilt} or {@code FromArrays}
+     */
+    record PairedResult(String backend, String model, int batch, String variant, double[] rawMs, double[] mljMs) {
+        /** Each pair's mlj/raw, sorted. */
+        double[] ratios() {
+            double[] ratios = PairedOverhead.ratios(rawMs, mljMs);
+            java.util.Arrays.sort(ratios);
+            return ratios;
+        }
     }
 
     /** The soak's RSS readings. */
@@ -74,6 +91,15 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
                         timing.path("path").asText(), timing.path("median_ms").asDouble()));
             }
         }
+        List<PairedResult> paired = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(directory, "paired-*.json")) {
+            for (Path file : files) {
+                JsonNode root = JSON.readTree(file.toFile());
+                root.path("variants").fields().forEachRemaining(variant -> paired.add(new PairedResult(root.path("backend").asText(),
+                        root.path("model").asText(), root.path("batch").asInt(), variant.getKey(),
+                        doubles(variant.getValue().path("raw_ms")), doubles(variant.getValue().path("mlj_ms")))));
+            }
+        }
         Path soakFile = directory.resolve("soak.json");
         Optional<SoakResult> soak = Optional.empty();
         if (Files.exists(soakFile)) {
@@ -81,7 +107,22 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
             soak = Optional.of(new SoakResult(root.path("predictions").asLong(), root.path("rss_warmup_mb").asDouble(),
                     root.path("rss_end_mb").asDouble(), root.path("rss_peak_mb").asDouble(), root.path("seconds").asDouble()));
         }
-        return new BenchmarkResults(List.copyOf(jmh), List.copyOf(python), Collections.unmodifiableMap(environment), soak);
+        return new BenchmarkResults(List.copyOf(jmh), List.copyOf(python), Collections.unmodifiableMap(environment),
+                List.copyOf(paired), soak);
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asDouble();
+        }
+        return values;
+    }
+
+    /** The interleaved measurement of one cell and variant, if it ran. */
+    Optional<PairedResult> paired(String backend, String model, int batch, String variant) {
+        return paired.stream().filter(result -> result.backend().equals(backend) && result.model().equals(model)
+                && result.batch() == batch && result.variant().equals(variant)).findFirst();
     }
 
     private static JmhResult jmhResult(JsonNode entry, String run) {

@@ -118,11 +118,14 @@ public final class BenchmarkTable {
         }
         out.append("""
                 prebuilt tensors: the input tensor is built once (raw: a native TF tensor / INDArray; mlj: a Tensor, direct on tensorflow).
-                from arrays: each call builds its input from a float[]/int[] and copies the output into a float[].
+                from arrays: each call builds its input from a float[]/int[] (mlj: Tensor.wrap, raw TF: DataBuffers.of(array,
+                     true, false); each copies it once, into native memory) and copies the output into a float[].
                 raw: TensorFlow Java SessionFunction.call / DL4J ComputationGraph.output on the network mlj-dl4j imports
                      (mlj-dl4j itself runs Dense layers as direct gemms and LSTMs as one fused op: mlj/raw < 1 there).
-                mlj/raw: median over rounds of each round's mlj/raw (raw and mlj measured back to back in one JVM),
-                     then [lowest-highest] over the rounds: the spread to read each ratio with.
+                mlj/raw: raw and mlj interleaved in one JVM (PairedOverhead: short blocks of calls, raw/mlj/mlj/raw...,
+                     each adjacent pair's ratio of block medians); the median pair, then [25th-75th percentile] of the
+                     pairs: the spread to read each ratio with. (Without pairs: median of the JMH rounds' ratios.) The
+                     ms columns are JMH's, run one benchmark after another: their quotient is not the mlj/raw column.
                 Py/mlj: fastest Python path / mlj from arrays (how many times faster mlj is than Python).
                 """);
     }
@@ -254,8 +257,15 @@ public final class BenchmarkTable {
         return worst;
     }
 
-    /** mlj/raw for one cell: the median of the per-round ratios (see {@link BenchmarkResults#ratios}). */
+    /**
+     * mlj/raw for one cell: the median of its interleaved pairs ({@link PairedOverhead}) when they were
+     * measured, else the median of the per-round JMH ratios (see {@link BenchmarkResults#ratios}).
+     */
     private OptionalDouble overhead(String backend, String variant, BenchmarkModel model, int batch) {
+        var paired = results.paired(backend, model.name(), batch, variant);
+        if (paired.isPresent()) {
+            return OptionalDouble.of(PairedOverhead.quantile(paired.get().ratios(), 0.5));
+        }
         double[] rounds = roundRatios(backend, variant, model, batch);
         if (rounds.length == 0) {
             return ratio(latency(backend, "mlj" + variant, model, batch), latency(backend, "raw" + variant, model, batch));
@@ -270,11 +280,20 @@ public final class BenchmarkTable {
                 Map.of("model", model.name(), "batch", Integer.toString(batch)));
     }
 
-    /** {@code 1.02 [0.98-1.06]}: the ratio and, with two or more rounds, its lowest and highest round. */
+    /**
+     * {@code 1.02 [0.98-1.06]}: the ratio and its spread: the interquartile range of the interleaved pairs,
+     * or, from JMH rounds alone, the lowest and highest of two or more rounds.
+     */
     private String overheadText(String backend, String variant, BenchmarkModel model, int batch) {
         OptionalDouble ratio = overhead(backend, variant, model, batch);
         if (ratio.isEmpty()) {
             return "-";
+        }
+        var paired = results.paired(backend, model.name(), batch, variant);
+        if (paired.isPresent()) {
+            double[] pairs = paired.get().ratios();
+            return String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", ratio.getAsDouble(), PairedOverhead.quantile(pairs, 0.25),
+                    PairedOverhead.quantile(pairs, 0.75));
         }
         double[] rounds = roundRatios(backend, variant, model, batch);
         String text = String.format(Locale.ROOT, "%.2f", ratio.getAsDouble());

@@ -103,7 +103,7 @@ public class Dl4jBenchmark {
     /** mlj-dl4j from a Java array to a Java array. */
     @Benchmark
     public float[] mljFromArrays() {
-        Tensor input = ints != null ? Tensor.ofInts(ints, dims) : Tensor.ofFloats(floats, dims);
+        Tensor input = ints != null ? Tensor.wrap(ints, dims) : Tensor.wrap(floats, dims);
         Outputs outputs = mlj.predict(Map.of(model.inputName(), input));
         return outputs.first().toFloatArray();
     }

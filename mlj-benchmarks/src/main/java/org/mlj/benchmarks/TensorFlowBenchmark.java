@@ -38,7 +38,9 @@ import org.tensorflow.types.TInt32;
  *       model and returns its output tensor (raw: the native result, closed unread; mlj: the heap
  *       {@link Outputs} that {@code predict} returns).</li>
  *   <li>{@code rawFromArrays} / {@code mljFromArrays}: what an application does per call: build the
- *       input from a {@code float[]} or {@code int[]}, run, copy the output into a {@code float[]}.</li>
+ *       input from a {@code float[]} or {@code int[]}, run, copy the output into a {@code float[]}. Both
+ *       sides wrap the array without copying it ({@code DataBuffers.of(array, true, false)},
+ *       {@code Tensor.wrap(array, shape)}), so each copies it once, into native memory.</li>
  * </ul>
  * The raw session and the mlj model are separate loads of the same SavedModel in one JVM.
  */
@@ -123,7 +125,7 @@ public class TensorFlowBenchmark {
     /** mlj-tensorflow from a Java array to a Java array. */
     @Benchmark
     public float[] mljFromArrays() {
-        Tensor input = ints != null ? Tensor.ofInts(ints, dims) : Tensor.ofFloats(floats, dims);
+        Tensor input = ints != null ? Tensor.wrap(ints, dims) : Tensor.wrap(floats, dims);
         Outputs outputs = mlj.predict(Map.of(model.inputName(), input));
         return outputs.first().toFloatArray();
     }

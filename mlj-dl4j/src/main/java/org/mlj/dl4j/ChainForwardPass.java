@@ -462,7 +462,7 @@ final class ChainForwardPass implements ForwardPass {
             int time = (int) shape[1];
             long vocabulary = table.size(0);
             int[] timeMajor = new int[batch * time];
-            IntBuffer source = ids.dtype() == DType.INT32 ? ids.buffer().asIntBuffer() : null;
+            IntBuffer source = ids.dtype() == DType.INT32 ? ids.intBuffer() : null;
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < time; t++) {
                     int i = b * time + t;

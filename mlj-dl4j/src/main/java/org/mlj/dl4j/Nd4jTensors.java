@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Copies between mlj {@link Tensor}s (heap, native byte order) and ND4J float32 arrays (native
+ * Copies between mlj {@link Tensor}s and ND4J float32 arrays (native
  * memory), one bulk copy each way where the element types agree. Stateless and thread-safe.
  */
 final class Nd4jTensors {
@@ -33,9 +33,9 @@ final class Nd4jTensors {
         ByteBuffer bytes = nativeBytes(array);
         FloatBuffer target = bytes.asFloatBuffer();
         switch (tensor.dtype()) {
-            case FLOAT32 -> bytes.put(tensor.buffer());
+            case FLOAT32 -> tensor.copyTo(bytes);
             case INT32 -> {
-                IntBuffer ids = tensor.buffer().asIntBuffer();
+                IntBuffer ids = tensor.intBuffer();
                 for (int i = 0; i < ids.limit(); i++) {
                     target.put(i, ids.get(i));
                 }

@@ -172,10 +172,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     }
                 }
                 Tensor tensor = switch (input.dtype()) {
-                    case FLOAT32 -> Tensor.ofFloats((float[]) all, shape);
-                    case FLOAT64 -> Tensor.ofDoubles((double[]) all, shape);
-                    case INT32 -> Tensor.ofInts((int[]) all, shape);
-                    default -> Tensor.ofLongs((long[]) all, shape);
+                    case FLOAT32 -> Tensor.wrap((float[]) all, shape);
+                    case FLOAT64 -> Tensor.wrap((double[]) all, shape);
+                    case INT32 -> Tensor.wrap((int[]) all, shape);
+                    default -> Tensor.wrap((long[]) all, shape);
                 };
                 tensors.put(input.input(), tensor);
             }

@@ -38,7 +38,8 @@ import org.tensorflow.types.family.TType;
  * {@link Tensor#direct()} makes it) is handed to TensorFlow in place: the native tensor points at the
  * buffer's memory ({@code TF_NewTensor} with a no-op deallocator), no byte is copied. TensorFlow never
  * writes into such memory (a buffer it does not own never counts as reusable for a kernel's output). Other tensors
- * (heap buffers, what the array factories make) are copied into a new native tensor in one bulk copy.
+ * (heap buffers, what the array factories make, and tensors over Java arrays) are copied into a new native
+ * tensor in one bulk copy ({@link Tensor#copyTo}).
  * Outputs are copied once, from TensorFlow's memory into a fresh heap buffer (heap, not direct: the
  * collector recycles it warm, while fresh native memory per call costs page faults). Strings go
  * element by element as byte arrays. Stateless and thread-safe. The caller owns, and must close, every TensorFlow tensor
@@ -113,7 +114,7 @@ final class TensorConversion {
         org.tensorflow.Tensor result = org.tensorflow.Tensor.of(TYPES.get(tensor.dtype()), shape);
         if (tensor.size() > 0) {
             try {
-                nativeMemory(result).put(tensor.buffer());
+                tensor.copyTo(nativeMemory(result));
             } catch (RuntimeException e) {
                 result.close();
                 throw e;

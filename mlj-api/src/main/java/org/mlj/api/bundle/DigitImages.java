@@ -105,7 +105,7 @@ public final class DigitImages {
         for (int i = 0; i < files.size(); i++) {
             System.arraycopy(pixels(read(files.get(i))), 0, batch, i * height * width, height * width);
         }
-        return Tensor.ofFloats(batch, inputShape.withFirstDim(files.size()).dims());
+        return Tensor.wrap(batch, inputShape.withFirstDim(files.size()).dims());
     }
 
     /** The prepared image: {@code height * width} values in [0, 1], row by row, white digit on black. */

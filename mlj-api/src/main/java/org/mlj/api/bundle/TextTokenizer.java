@@ -128,7 +128,7 @@ public final class TextTokenizer {
         for (int i = 0; i < texts.size(); i++) {
             System.arraycopy(encode(texts.get(i)), 0, all, i * length, length);
         }
-        return Tensor.ofInts(all, texts.size(), length);
+        return Tensor.wrap(all, texts.size(), length);
     }
 
     private static String asciiLowerCase(String text) {
