@@ -10,7 +10,7 @@
 #
 # Steps: mlj/raw per table cell from interleaved raw/mlj blocks (PairedOverhead), TensorFlow Java vs
 # mlj-tensorflow, DL4J vs mlj-dl4j (JMH SampleTime medians), one shared model
-# under 1 and 2 threads (JMH throughput), the three Python paths (python_timing.py in the mlj venv), the
+# under 1 and 2 threads (interleaved blocks, PairedScaling), the three Python paths (python_timing.py in the mlj venv), the
 # memory soak (SoakRun), then BenchmarkTable merges them into the table and the summary line
 # "worst mlj/raw overhead: X.XX (backend, model, batch)". Results and logs go to
 # mlj-benchmarks/target/bench/. Builds the modules it needs with Maven when a source or POM changed.
@@ -85,8 +85,10 @@ fi
 if [[ "$mode" == full ]]; then
   jmh_options=(-f 0 -wi 1 -w 1s -i 2 -r 1s)
   rounds=3
-  throughput_rounds=1
   throughput_batches=1,256
+  scaling_pairs=12
+  scaling_block_ms=1000
+  scaling_warmup_s=20
   python_options=(--budget-seconds 3 --warmup 5 --min-reps 10 --max-reps 2000)
   soak_predictions=1000000
   pairs=150
@@ -95,8 +97,10 @@ if [[ "$mode" == full ]]; then
 else
   jmh_options=(-f 0 -wi 1 -w 300ms -i 2 -r 300ms)
   rounds=1
-  throughput_rounds=1
   throughput_batches=1
+  scaling_pairs=6
+  scaling_block_ms=500
+  scaling_warmup_s=8
   python_options=(--budget-seconds 0.25 --warmup 2 --min-reps 3 --max-reps 100)
   soak_predictions=100000
   pairs=40
@@ -109,7 +113,7 @@ if [[ -n "${MLJ_BENCH_JMH_OPTIONS:-}" ]]; then read -r -a jmh_options <<< "$MLJ_
 if [[ -n "${MLJ_BENCH_PYTHON_OPTIONS:-}" ]]; then read -r -a python_options <<< "$MLJ_BENCH_PYTHON_OPTIONS"; fi
 soak_predictions="${MLJ_BENCH_SOAK:-$soak_predictions}"
 omp_threads="${OMP_NUM_THREADS:-1}"
-settings="mlj/raw from up to $pairs interleaved raw/mlj pairs of ${pair_block_ms} ms blocks (${pair_budget_s} s) per table cell and variant (PairedOverhead); JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime; throughput batch sizes $throughput_batches, $throughput_rounds round, splitRows 0); DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; JMH JVMs -Xms2g -Xmx2g; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
+settings="mlj/raw from up to $pairs interleaved raw/mlj pairs of ${pair_block_ms} ms blocks (${pair_budget_s} s) per table cell and variant (PairedOverhead); JMH 1.37 ${jmh_options[*]} per benchmark in one JVM per table cell, $rounds round(s) (medians: SampleTime); throughput: $scaling_pairs interleaved pairs of ${scaling_block_ms} ms 1-thread and 2-thread blocks after ${scaling_warmup_s} s of warm-up (PairedScaling), batch sizes $throughput_batches, splitRows 0; DL4J steps with OMP_NUM_THREADS=$omp_threads; TensorFlow intra/inter-op threads: runtime default; JavaCPP maxPhysicalBytes=0; JMH JVMs -Xms2g -Xmx2g; mlj load options: default${MLJ_BENCH_LOAD_OPTIONS:+ + $MLJ_BENCH_LOAD_OPTIONS}; Python: ${python_options[*]}; soak: $soak_predictions predictions, -Xms256m -Xmx256m -XX:+AlwaysPreTouch"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -201,8 +205,22 @@ step jmh-tensorflow "TensorFlow Java vs mlj-tensorflow, 3 models x 3 batch sizes
   jmh_cells tensorflow TensorFlowBenchmark 1,32,256 "$rounds"
 OMP_NUM_THREADS="$omp_threads" step jmh-dl4j "DL4J vs mlj-dl4j, 3 models x 3 batch sizes, OMP_NUM_THREADS=$omp_threads" \
   jmh_cells dl4j Dl4jBenchmark 1,32,256 "$rounds"
-OMP_NUM_THREADS="$omp_threads" step jmh-throughput "one shared model, 1 and 2 threads, both backends, batch $throughput_batches" \
-  jmh_cells throughput SharedModelThroughputBenchmark "$throughput_batches" "$throughput_rounds"
+# One shared model called by 1 and by 2 threads, in interleaved blocks after a warm-up (PairedScaling), one JVM
+# per backend, model and batch size.
+scaling_cells() {
+  local backend model batch
+  for backend in tensorflow dl4j; do
+    for model in FFNN CNN LSTM; do
+      for batch in ${throughput_batches//,/ }; do
+        "${java_command[@]}" "${cell_heap[@]}" org.mlj.benchmarks.PairedScaling "$backend" "$model" "$batch" "$scaling_pairs" \
+          "$scaling_block_ms" "$scaling_warmup_s" "$results/scaling-$backend-$model-$batch.json" || return 1
+      done
+    done
+  done
+}
+
+OMP_NUM_THREADS="$omp_threads" step throughput "one shared model, 1 and 2 threads interleaved, both backends, batch $throughput_batches" \
+  scaling_cells
 step python "Python: model.predict, model(x), SavedModel signature" \
   "$python" "$here/python_timing.py" --models-dir "$root/models" --out "$results/python.json" "${python_options[@]}"
 step soak "memory soak, $soak_predictions FFNN predictions through mlj-tensorflow" \

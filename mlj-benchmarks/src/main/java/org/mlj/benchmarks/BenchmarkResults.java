@@ -18,17 +18,19 @@ import java.util.TreeMap;
  * The results of one bench.sh run, read from its results directory: JMH JSON files ({@code -rf json};
  * every {@code jmh-*.json}, one per step or per table cell and round), the Python timings
  * ({@code python.json}, from python_timing.py), the interleaved mlj/raw pairs ({@code paired-*.json}, one per
- * table cell, from {@link PairedOverhead}) and the soak ({@code soak.json}, from {@link SoakRun}).
+ * table cell, from {@link PairedOverhead}), the interleaved one/two-thread blocks ({@code scaling-*.json}, from
+ * {@link PairedScaling}) and the soak ({@code soak.json}, from {@link SoakRun}).
  * Missing files leave their cells empty. Immutable.
  *
  * @param jmh every JMH result
  * @param python every Python timing
  * @param pythonEnvironment Python, TensorFlow, Keras and NumPy versions, in python_timing.py's order
  * @param paired every interleaved mlj/raw measurement, one per table cell and variant
+ * @param scaling every interleaved one/two-thread measurement, one per backend, model and batch size
  * @param soak the soak, if it ran
  */
 record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<String, String> pythonEnvironment,
-                        List<PairedResult> paired, Optional<SoakResult> soak) {
+                        List<PairedResult> paired, List<ScalingResult> scaling, Optional<SoakResult> soak) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -57,6 +59,19 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
         /** Each pair's mlj/raw, sorted. */
         double[] ratios() {
             double[] ratios = PairedOverhead.ratios(rawMs, mljMs);
+            java.util.Arrays.sort(ratios);
+            return ratios;
+        }
+    }
+
+    /**
+     * One shared model measured by {@link PairedScaling}: calls per second of each adjacent pair of a
+     * one-thread and a two-thread block.
+     */
+    record ScalingResult(String backend, String model, int batch, double[] oneThreadPerSecond, double[] twoThreadsPerSecond) {
+        /** Each pair's two-thread over one-thread calls per second, sorted. */
+        double[] ratios() {
+            double[] ratios = PairedOverhead.ratios(oneThreadPerSecond, twoThreadsPerSecond);
             java.util.Arrays.sort(ratios);
             return ratios;
         }
@@ -100,6 +115,14 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
                         doubles(variant.getValue().path("raw_ms")), doubles(variant.getValue().path("mlj_ms")))));
             }
         }
+        List<ScalingResult> scaling = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(directory, "scaling-*.json")) {
+            for (Path file : files) {
+                JsonNode root = JSON.readTree(file.toFile());
+                scaling.add(new ScalingResult(root.path("backend").asText(), root.path("model").asText(), root.path("batch").asInt(),
+                        doubles(root.path("one_thread_per_s")), doubles(root.path("two_threads_per_s"))));
+            }
+        }
         Path soakFile = directory.resolve("soak.json");
         Optional<SoakResult> soak = Optional.empty();
         if (Files.exists(soakFile)) {
@@ -108,7 +131,7 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
                     root.path("rss_end_mb").asDouble(), root.path("rss_peak_mb").asDouble(), root.path("seconds").asDouble()));
         }
         return new BenchmarkResults(List.copyOf(jmh), List.copyOf(python), Collections.unmodifiableMap(environment),
-                List.copyOf(paired), soak);
+                List.copyOf(paired), List.copyOf(scaling), soak);
     }
 
     private static double[] doubles(JsonNode array) {
@@ -117,6 +140,12 @@ record BenchmarkResults(List<JmhResult> jmh, List<PythonTiming> python, Map<Stri
             values[i] = array.get(i).asDouble();
         }
         return values;
+    }
+
+    /** The interleaved one/two-thread measurement of one shared model, if it ran. */
+    Optional<ScalingResult> scaling(String backend, String model, int batch) {
+        return scaling.stream().filter(result -> result.backend().equals(backend) && result.model().equals(model)
+                && result.batch() == batch).findFirst();
     }
 
     /** The interleaved measurement of one cell and variant, if it ran. */

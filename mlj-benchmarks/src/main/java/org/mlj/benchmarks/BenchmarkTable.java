@@ -52,8 +52,13 @@ public final class BenchmarkTable {
 
     /** Prints the table of a results directory and, with {@code --markdown}, records it in a Markdown file. */
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[1].equals("--against")) {
+            System.out.print(agreement(BenchmarkResults.read(Path.of(args[0])), BenchmarkResults.read(Path.of(args[2]))));
+            return;
+        }
         if (args.length != 1 && args.length != 7) {
             System.err.println("usage: BenchmarkTable RESULTS_DIR [--markdown FILE --settings TEXT --load-before LOAD]");
+            System.err.println("       BenchmarkTable RESULTS_DIR --against OTHER_RESULTS_DIR   (how far this run's ratios are from another's)");
             System.exit(2);
         }
         BenchmarkTable table = new BenchmarkTable(BenchmarkResults.read(Path.of(args[0])));
@@ -64,6 +69,38 @@ public final class BenchmarkTable {
             String block = table.markdown(text, MachineDescription.current(), option(args, "--settings"), option(args, "--load-before"));
             Files.writeString(markdown, replaceBlock(Files.exists(markdown) ? Files.readString(markdown) : "", block));
         }
+    }
+
+    /**
+     * Every ratio the targets judge (mlj/raw per cell and variant, thread scaling) in {@code run} beside the
+     * same ratio in {@code reference} (e.g. a quick run against a full one), their relative difference,
+     * and how many agree within 10 %.
+     */
+    static String agreement(BenchmarkResults run, BenchmarkResults reference) {
+        StringBuilder out = new StringBuilder("ratio                                   this run  reference  difference\n");
+        List<Double> differences = new ArrayList<>();
+        for (var cell : reference.paired()) {
+            run.paired(cell.backend(), cell.model(), cell.batch(), cell.variant()).ifPresent(mine -> differences.add(agreementRow(out,
+                    String.format(Locale.ROOT, "mlj/raw %s %s %d %s", cell.backend(), cell.model(), cell.batch(), cell.variant()),
+                    PairedOverhead.quantile(mine.ratios(), 0.5), PairedOverhead.quantile(cell.ratios(), 0.5))));
+        }
+        for (var cell : reference.scaling()) {
+            run.scaling(cell.backend(), cell.model(), cell.batch()).ifPresent(mine -> differences.add(agreementRow(out,
+                    String.format(Locale.ROOT, "scaling %s %s %d", cell.backend(), cell.model(), cell.batch()),
+                    PairedOverhead.quantile(mine.ratios(), 0.5), PairedOverhead.quantile(cell.ratios(), 0.5))));
+        }
+        long within = differences.stream().filter(difference -> Math.abs(difference) <= 0.10).count();
+        double[] absolute = differences.stream().mapToDouble(Math::abs).toArray();
+        out.append(String.format(Locale.ROOT, "%d of %d ratios within 10 %% of the reference; median |difference| %.1f %%, largest %.1f %%%n",
+                within, differences.size(), PairedOverhead.quantile(absolute, 0.5) * 100,
+                absolute.length == 0 ? Double.NaN : java.util.Arrays.stream(absolute).max().getAsDouble() * 100));
+        return out.toString();
+    }
+
+    private static double agreementRow(StringBuilder out, String name, double mine, double reference) {
+        double difference = mine / reference - 1;
+        out.append(String.format(Locale.ROOT, "%-40s %8.3f  %9.3f  %+9.1f %%%n", name, mine, reference, difference * 100));
+        return difference;
     }
 
     private static String option(String[] args, String name) {
@@ -131,18 +168,30 @@ public final class BenchmarkTable {
     }
 
     private void throughputTable(StringBuilder out) {
-        List<Integer> sizes = results.jmh().stream().filter(r -> r.benchmark().startsWith("SharedModelThroughputBenchmark"))
-                .map(r -> Integer.parseInt(r.params().get("batch"))).distinct().sorted().toList();
-        if (sizes.isEmpty()) {
+        TreeSet<Integer> found = new TreeSet<>();
+        results.jmh().stream().filter(r -> r.benchmark().startsWith("SharedModelThroughputBenchmark"))
+                .forEach(r -> found.add(Integer.parseInt(r.params().get("batch"))));
+        results.scaling().forEach(r -> found.add(r.batch()));
+        if (found.isEmpty()) {
             out.append("Throughput: not measured\n");
             return;
         }
-        String row = "%-5s %5s  %-10s | %10s %10s %8s%n";
+        String row = "%-5s %5s  %-10s | %10s %10s  %-18s%n";
         out.append("Throughput: predict calls per second on one model shared by 1 and 2 threads\n");
         out.append(String.format(Locale.ROOT, row, "model", "batch", "backend", "1 thread", "2 threads", "scaling"));
         for (BenchmarkModel model : BenchmarkModel.values()) {
-            for (int batch : sizes) {
+            for (int batch : found) {
                 for (String backend : BACKENDS) {
+                    var paired = results.scaling(backend, model.name(), batch);
+                    if (paired.isPresent()) {
+                        double[] pairs = paired.get().ratios();
+                        out.append(String.format(Locale.ROOT, row, model.name(), batch, backend,
+                                perSecond(OptionalDouble.of(PairedOverhead.quantile(paired.get().oneThreadPerSecond(), 0.5))),
+                                perSecond(OptionalDouble.of(PairedOverhead.quantile(paired.get().twoThreadsPerSecond(), 0.5))),
+                                String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", PairedOverhead.quantile(pairs, 0.5),
+                                        PairedOverhead.quantile(pairs, 0.25), PairedOverhead.quantile(pairs, 0.75))));
+                        continue;
+                    }
                     Map<String, String> params = Map.of("backend", backend, "model", model.name(), "batch", Integer.toString(batch));
                     OptionalDouble one = results.jmh("SharedModelThroughputBenchmark.oneThread", params);
                     OptionalDouble two = results.jmh("SharedModelThroughputBenchmark.twoThreads", params);
@@ -151,6 +200,22 @@ public final class BenchmarkTable {
                 }
             }
         }
+        out.append("""
+                1 and 2 threads interleaved in one JVM after a warm-up (PairedScaling: blocks of one caller and of two callers
+                     alternate; calls/s are the median blocks); scaling: the median pair's 2-thread/1-thread, [25th-75th
+                     percentile] of the pairs. Splitting a lone call is off (splitRows 0): one thread means one core.
+                """);
+    }
+
+    /** Two threads' calls per second over one thread's: the median interleaved pair, else the JMH benchmarks' quotient. */
+    private OptionalDouble scaling(String backend, BenchmarkModel model, int batch) {
+        var paired = results.scaling(backend, model.name(), batch);
+        if (paired.isPresent()) {
+            return OptionalDouble.of(PairedOverhead.quantile(paired.get().ratios(), 0.5));
+        }
+        Map<String, String> params = Map.of("backend", backend, "model", model.name(), "batch", Integer.toString(batch));
+        return ratio(results.jmh("SharedModelThroughputBenchmark.twoThreads", params),
+                results.jmh("SharedModelThroughputBenchmark.oneThread", params));
     }
 
     private void soakLine(StringBuilder out) {
@@ -180,9 +245,7 @@ public final class BenchmarkTable {
             }
         }
         for (int batch : List.of(1, 256)) {
-            Map<String, String> params = Map.of("backend", "dl4j", "model", BenchmarkModel.CNN.name(), "batch", Integer.toString(batch));
-            OptionalDouble scaling = ratio(results.jmh("SharedModelThroughputBenchmark.twoThreads", params),
-                    results.jmh("SharedModelThroughputBenchmark.oneThread", params));
+            OptionalDouble scaling = scaling("dl4j", BenchmarkModel.CNN, batch);
             if (scaling.isPresent()) {
                 lines.add(String.format(Locale.ROOT, "target 2 threads on one dl4j CNN >= %.1fx the calls/s of 1 thread (batch %d): %.2fx -> %s",
                         THREAD_SCALING_TARGET, batch, scaling.getAsDouble(), verdict(scaling.getAsDouble() >= THREAD_SCALING_TARGET)));
