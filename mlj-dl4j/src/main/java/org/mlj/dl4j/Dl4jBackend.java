@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@code *.h5} ({@link ModelFormat#KERAS_JSON}).
  *
  * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
- * {@link #DIRECT_DENSE} and {@link #SPLIT_ROWS} (see {@link #options()}; {@code mlj inspect --options} lists them).
+ * {@link #DIRECT_DENSE}, {@link #CNN_PROGRAM} and {@link #SPLIT_ROWS} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
  * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
  * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
@@ -82,6 +82,15 @@ public final class Dl4jBackend implements Backend {
     /** Load option: {@code false} runs Dense layers through DL4J's layer instead of one direct gemm. */
     public static final BackendOption<Boolean> DIRECT_DENSE = BackendOption.bool("dl4j.directDense", true,
             "run Dense layers as one gemm, bias and activation; false: DL4J's own layer");
+    /**
+     * Load option: {@code false} runs plain CNN chains through DL4J's graph instead of a fixed program of
+     * libnd4j ops ({@link CnnProgramPass}).
+     */
+    public static final BackendOption<Boolean> CNN_PROGRAM = BackendOption.bool("dl4j.cnnProgram", true,
+            "run plain channels-last CNN chains (Conv2D, pooling, Flatten, Dropout, Dense) as a fixed program of libnd4j ops "
+                    + "with arrays made once per batch size; false: DL4J's graph");
+    /** {@link Model#details()} key: whether the CNN program runs the model, or why not. */
+    public static final String CNN_PROGRAM_DETAIL = "dl4j.cnnProgram";
     /** Load option: the weights file ({@code save_weights} output) of a Keras architecture JSON. */
     public static final BackendOption<String> WEIGHTS = BackendOption.text("dl4j.weights",
             "the weights file (save_weights: .h5 or .weights.h5) of a Keras architecture JSON; default: the one beside it");
@@ -98,7 +107,8 @@ public final class Dl4jBackend implements Backend {
      * {@code OMP_NUM_THREADS=1} a single large call otherwise leaves the other cores idle.
      */
     public static final BackendOption<Integer> SPLIT_ROWS = RowSplit.option(NAME, 32);
-    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, SPLIT_ROWS, WEIGHTS);
+    private static final List<BackendOption<?>> OPTIONS = List.of(IMPORT_TIMEOUT, POOL_SIZE, FUSED_LSTM, DIRECT_DENSE, CNN_PROGRAM, SPLIT_ROWS,
+            WEIGHTS);
     private static final String KERAS_FILE = "model.keras";
     private static final String H5_FILE = "model.h5";
 
@@ -276,8 +286,15 @@ public final class Dl4jBackend implements Backend {
             throw new UnsupportedModelException("The dl4j backend cannot run layers " + imported.computations().keySet()
                     + " of " + graph.layers().size() + "-layer model: " + plan.unsupportedReason(), List.copyOf(imported.computations().keySet()), null);
         }
-        ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize)
-                : new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
+        ForwardPass forwardPass = plan.supported() ? plan.forwardPass(network, copies, outputLayouts.get(0), layouts, poolSize) : null;
+        if (forwardPass == null) {
+            forwardPass = cnnProgram(imported, options, outputLayouts, layouts, poolSize, details);
+        } else {
+            details.put(CNN_PROGRAM_DETAIL, "off: the chain pass runs the model");
+        }
+        if (forwardPass == null) {
+            forwardPass = new GraphForwardPass(network, copies, outputLayouts, layouts, poolSize);
+        }
         String fusedLstm = !plan.fusedLstm().isEmpty() ? "engaged (" + String.join(", ", plan.fusedLstm()) + ")"
                 : !fuseLstm ? "off: load option " + FUSED_LSTM.key() + "=false"
                 : !plan.lstmNotFused().isEmpty() ? "off: " + String.join("; ", plan.lstmNotFused())
@@ -286,6 +303,39 @@ public final class Dl4jBackend implements Backend {
         details.put(FUSED_LSTM_DETAIL, fusedLstm);
         LOG.debug("oneDNN helpers: {}; fused LSTM: {}", helpers, fusedLstm);
         return forwardPass;
+    }
+
+    /**
+     * The CNN program for the network ({@link CnnProgramPass}) if the option allows it, the network
+     * qualifies, and the program computes what DL4J's graph computes on a probe batch (else null, and
+     * {@code details} says why).
+     */
+    private static ForwardPass cnnProgram(KerasGraphImporter.ImportedGraph imported, LoadOptions options, List<KerasLayout> outputLayouts,
+                                          Map<String, KerasLayout> layouts, int poolSize, Map<String, String> details) {
+        if (!CNN_PROGRAM.get(options)) {
+            details.put(CNN_PROGRAM_DETAIL, "off: load option " + CNN_PROGRAM.key() + "=false");
+            return null;
+        }
+        if (!imported.computations().isEmpty()) {
+            details.put(CNN_PROGRAM_DETAIL, "off: layers computed by mlj " + imported.computations().keySet());
+            return null;
+        }
+        ComputationGraph network = imported.network();
+        StringBuilder whyNot = new StringBuilder();
+        CnnProgramPass program = CnnProgramPass.plan(network, imported.activationTypes(), outputLayouts.get(0), layouts, poolSize, whyNot);
+        if (program == null) {
+            details.put(CNN_PROGRAM_DETAIL, "off: " + whyNot);
+            return null;
+        }
+        String mismatch = program.differenceFromGraph(imported.activationTypes());
+        if (mismatch != null) {
+            LOG.warn("event=cnn_program_off reason=\"{}\"; the model runs through DL4J's graph", mismatch);
+            program.discard();
+            details.put(CNN_PROGRAM_DETAIL, "off: " + mismatch);
+            return null;
+        }
+        details.put(CNN_PROGRAM_DETAIL, "engaged");
+        return program;
     }
 
     /** The weights of an architecture JSON: the {@link #WEIGHTS} option, else the directory's weights file. */

@@ -103,7 +103,8 @@ class FastPathsTest {
     void oneDnnHelpersEngageOnTheCnnAndMatchPython() {
         assumeTrue(OneDnnHelpers.unavailable().isEmpty(), () -> "oneDNN helpers unavailable: " + OneDnnHelpers.unavailable());
         Path bundle = ModelFixtures.model("mnist_cnn");
-        try (Model model = Models.load(bundle, FUSED)) {
+        // DL4J's graph, where the helpers run (by default a fixed program runs this CNN: CnnProgramPassTest)
+        try (Model model = Models.load(bundle, FUSED.toBuilder().option(Dl4jBackend.CNN_PROGRAM.key(), "false").build())) {
             assertThat(model.details()).containsEntry(Dl4jBackend.ONEDNN_HELPERS_DETAIL, "engaged (conv1, pool1, conv2, pool2)")
                     .containsEntry(Dl4jBackend.FUSED_LSTM_DETAIL, "off: no LSTM layer")
                     .containsEntry("dl4j.forwardPass", "ComputationGraph");

@@ -64,7 +64,7 @@ class LoadFailureLeakTest {
         assertThatThrownBy(() -> Models.load(source.path(), LoadOptions.builder().backend("dl4j").option("dl4j.poolsize", 2).build()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage("Unknown load option 'dl4j.poolsize' for backend dl4j; its options are "
-                        + "[dl4j.importTimeoutSeconds, dl4j.poolSize, dl4j.fusedLstm, dl4j.directDense, dl4j.splitRows, dl4j.weights]");
+                        + "[dl4j.importTimeoutSeconds, dl4j.poolSize, dl4j.fusedLstm, dl4j.directDense, dl4j.cnnProgram, dl4j.splitRows, dl4j.weights]");
         assertThat(imported).as("no import ran").isEmpty();
     }
 }
