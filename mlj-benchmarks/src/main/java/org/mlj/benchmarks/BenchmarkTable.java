@@ -158,7 +158,8 @@ public final class BenchmarkTable {
                 from arrays: each call builds its input from a float[]/int[] (mlj: Tensor.wrap, raw TF: DataBuffers.of(array,
                      true, false); each copies it once, into native memory) and copies the output into a float[].
                 raw: TensorFlow Java SessionFunction.call / DL4J ComputationGraph.output on the network mlj-dl4j imports
-                     (mlj-dl4j itself runs Dense layers as direct gemms and LSTMs as one fused op: mlj/raw < 1 there).
+                     (mlj-dl4j itself runs Dense layers as direct gemms, LSTMs as one fused op and the CNN as a fixed
+                     program of libnd4j ops: mlj/raw < 1 there).
                 mlj/raw: raw and mlj interleaved in one JVM (PairedOverhead: short blocks of calls, raw/mlj/mlj/raw...,
                      each adjacent pair's ratio of block medians); the median pair, then [25th-75th percentile] of the
                      pairs: the spread to read each ratio with. (Without pairs: median of the JMH rounds' ratios.) The

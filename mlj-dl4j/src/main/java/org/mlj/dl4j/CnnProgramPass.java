@@ -62,15 +62,17 @@ final class CnnProgramPass implements ForwardPass {
     private static final int PROGRAMS_PER_MEMBER = 4;
 
     private final ComputationGraph prototype;
+    private final String inputName;
     private final List<Step> steps;
     private final KerasLayout outputLayout;
     private final Map<String, KerasLayout> layerLayouts;
     private final NetworkPool<Member> pool;
     private final List<Member> members = new CopyOnWriteArrayList<>();
 
-    private CnnProgramPass(ComputationGraph prototype, List<Step> steps, KerasLayout outputLayout,
+    private CnnProgramPass(ComputationGraph prototype, String inputName, List<Step> steps, KerasLayout outputLayout,
                            Map<String, KerasLayout> layerLayouts, int maxMembers) {
         this.prototype = prototype;
+        this.inputName = inputName;
         this.steps = List.copyOf(steps);
         this.outputLayout = outputLayout;
         this.layerLayouts = Map.copyOf(layerLayouts);
@@ -134,7 +136,7 @@ final class CnnProgramPass implements ForwardPass {
             whyNot.append("no convolution");
             return null;
         }
-        return new CnnProgramPass(network, steps, outputLayout, layerLayouts, maxMembers);
+        return new CnnProgramPass(network, vertices[order[0]].getVertexName(), steps, outputLayout, layerLayouts, maxMembers);
     }
 
     /** Adds the step for one layer; the reason it cannot, or null. */
@@ -342,7 +344,7 @@ final class CnnProgramPass implements ForwardPass {
                 if (program != null) {
                     program.close();
                 }
-                program = new Program(steps, dims);
+                program = new Program(inputName, steps, dims);
                 programs.put(dims[0], program);
                 if (programs.size() > PROGRAMS_PER_MEMBER) {
                     Long eldest = programs.keySet().iterator().next();
@@ -367,9 +369,10 @@ final class CnnProgramPass implements ForwardPass {
         private final List<Bound> ops = new ArrayList<>();
         private final INDArray output;
 
-        Program(List<Step> steps, long[] inputShape) {
+        Program(String inputName, List<Step> steps, long[] inputShape) {
             this.inputShape = inputShape.clone();
             this.input = own(Nd4j.createUninitialized(DataType.FLOAT, inputShape, 'c'));
+            activations.put(inputName, input);
             INDArray value = input;
             try {
                 for (Step step : steps) {

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>Load options: {@link #WEIGHTS}, {@link #IMPORT_TIMEOUT}, {@link #POOL_SIZE}, {@link #FUSED_LSTM},
  * {@link #DIRECT_DENSE}, {@link #CNN_PROGRAM} and {@link #SPLIT_ROWS} (see {@link #options()}; {@code mlj inspect --options} lists them).
  * Convolution and pooling layers run through DL4J's oneDNN helpers when the native build has oneDNN
- * ({@code OneDnnHelpers}). {@link Model#details()} tells what engaged: {@value #ONEDNN_HELPERS_DETAIL},
- * {@value #FUSED_LSTM_DETAIL} and {@code dl4j.forwardPass}.
+ * ({@code OneDnnHelpers}); a plain channels-last CNN chain runs instead as a fixed program of the same
+ * libnd4j ops ({@code CnnProgramPass}, {@link #CNN_PROGRAM}). {@link Model#details()} tells what engaged:
+ * {@value #ONEDNN_HELPERS_DETAIL}, {@value #FUSED_LSTM_DETAIL}, {@value #CNN_PROGRAM_DETAIL} and {@code dl4j.forwardPass}.
  *
  * <p><b>Threads:</b> libnd4j's operations use OpenMP, and only the {@code OMP_NUM_THREADS} environment
  * variable sets their thread count; it is read when the native library loads, so it must be set before

@@ -7,6 +7,7 @@
  * config for DL4J's importer ({@code KerasConfigTranslator}), reading the weights
  * ({@code KerasWeightsReader}), importing ({@code KerasGraphImporter}) and running the network
  * ({@code ForwardPass}, {@code GraphForwardPass}, {@code ChainForwardPass} with the fused LSTM op,
+ * {@code CnnProgramPass} for plain CNN chains,
  * {@code NetworkPool}, {@code OneDnnHelpers}, {@code KerasLayout}, {@code Nd4jTensors}).
  */
 package org.mlj.dl4j;
