@@ -96,10 +96,7 @@ public final class PairedOverhead {
                 benchmark.model = model;
                 benchmark.batch = batch;
                 benchmark.load();
-                paths.put("rawPrebuilt", benchmark::rawPrebuilt);
-                paths.put("mljPrebuilt", benchmark::mljPrebuilt);
-                paths.put("rawFromArrays", benchmark::rawFromArrays);
-                paths.put("mljFromArrays", benchmark::mljFromArrays);
+                paths(paths, benchmark::rawPrebuilt, benchmark::mljPrebuilt, benchmark::rawFromArrays, benchmark::mljFromArrays);
                 return benchmark::close;
             }
             case "dl4j" -> {
@@ -107,14 +104,19 @@ public final class PairedOverhead {
                 benchmark.model = model;
                 benchmark.batch = batch;
                 benchmark.load();
-                paths.put("rawPrebuilt", benchmark::rawPrebuilt);
-                paths.put("mljPrebuilt", benchmark::mljPrebuilt);
-                paths.put("rawFromArrays", benchmark::rawFromArrays);
-                paths.put("mljFromArrays", benchmark::mljFromArrays);
+                paths(paths, benchmark::rawPrebuilt, benchmark::mljPrebuilt, benchmark::rawFromArrays, benchmark::mljFromArrays);
                 return benchmark::close;
             }
             default -> throw new IllegalArgumentException("backend must be tensorflow or dl4j, got " + backend);
         }
+    }
+
+    private static void paths(Map<String, Supplier<?>> paths, Supplier<?> rawPrebuilt, Supplier<?> mljPrebuilt,
+                              Supplier<?> rawFromArrays, Supplier<?> mljFromArrays) {
+        paths.put("rawPrebuilt", rawPrebuilt);
+        paths.put("mljPrebuilt", mljPrebuilt);
+        paths.put("rawFromArrays", rawFromArrays);
+        paths.put("mljFromArrays", mljFromArrays);
     }
 
     /**
