@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mlj.api.bundle.BundleManifest;
 import org.mlj.api.bundle.TextTokenizer;
 import org.mlj.api.npy.NpyFile;
+import org.mlj.api.testing.FuzzFiles;
 import org.mlj.api.testing.ModelFixtures;
 
 /**
@@ -24,14 +24,24 @@ import org.mlj.api.testing.ModelFixtures;
  * fuzzes each for minutes ({@code JAZZER_FUZZ=1}).
  */
 class ParsersFuzzTest {
-    private static final Path WORK = workDirectory();
+    private static final Path WORK = FuzzFiles.workDirectory();
     private static final TextTokenizer IMDB = TextTokenizer.of(BundleManifest.read(ModelFixtures.model("imdb_lstm")));
 
     @FuzzTest(maxDuration = "5m")
     void detectFormat(byte[] data) throws IOException {
         Path file = Files.write(WORK.resolve("model.h5"), data);
         try {
-            assertThat(ModelFormat.detect(file)).isIn(ModelFormat.HDF5, ModelFormat.KERAS);
+            // Detection goes by content, not by name: a file is one of the single-file formats, and
+            // the one its first bytes announce.
+            ModelFormat format = ModelFormat.detect(file);
+            assertThat(format).isIn(ModelFormat.HDF5, ModelFormat.KERAS, ModelFormat.KERAS_JSON, ModelFormat.GRAPH_DEF);
+            switch (format) {
+                case HDF5 -> assertThat(data).startsWith(0x89, 'H', 'D', 'F');
+                case KERAS -> assertThat(data).startsWith('P', 'K');
+                case KERAS_JSON -> assertThat(new String(data, StandardCharsets.UTF_8).strip()).startsWith("{");
+                case GRAPH_DEF -> assertThat(data[0]).isEqualTo((byte) 0x0a);
+                default -> throw new AssertionError(format);
+            }
         } catch (ModelLoadException expected) {
             assertThat(expected).hasMessageContaining(file.toString());
         }
@@ -68,16 +78,6 @@ class ParsersFuzzTest {
         assertThat(ids).hasSize(IMDB.maxLength());
         for (String token : IMDB.tokens(text)) {
             assertThat(token).isNotEmpty();
-        }
-    }
-
-    private static Path workDirectory() {
-        try {
-            Path directory = Files.createTempDirectory("mlj-fuzz");
-            directory.toFile().deleteOnExit();
-            return directory;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

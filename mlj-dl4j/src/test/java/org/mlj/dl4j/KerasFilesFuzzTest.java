@@ -6,13 +6,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.mlj.api.MljException;
 import org.mlj.api.ModelFormat;
+import org.mlj.api.testing.FuzzFiles;
 
 /**
  * Coverage-guided fuzz tests (Jazzer) of what the dl4j backend parses in Java before DL4J sees a
@@ -26,7 +26,7 @@ import org.mlj.api.ModelFormat;
  */
 class KerasFilesFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path WORK = workDirectory();
+    private static final Path WORK = FuzzFiles.workDirectory();
 
     @FuzzTest(maxDuration = "5m")
     void kerasZip(byte[] data) throws IOException {
@@ -83,16 +83,6 @@ class KerasFilesFuzzTest {
             for (String child : h5.children(path)) {
                 walk(h5, path.isEmpty() ? child : path + "/" + child, depth + 1);
             }
-        }
-    }
-
-    private static Path workDirectory() {
-        try {
-            Path directory = Files.createTempDirectory("mlj-fuzz");
-            directory.toFile().deleteOnExit();
-            return directory;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -2,8 +2,6 @@ package org.mlj.tensorflow;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,27 +71,21 @@ final class FrozenGraphLoader {
     static TensorFlowModel load(ModelSource source, LoadOptions options, ConfigProto config) {
         long start = System.nanoTime();
         Path file = source.path();
-        GraphDef graphDef = read(file);
-        Map<String, NodeDef> nodes = new LinkedHashMap<>();
-        graphDef.getNodeList().forEach(node -> nodes.put(node.getName(), node));
-        refuseUnrunnable(file, graphDef);
-        SavedModelOps.check(file, graphDef, options);
+        Plan plan = plan(file, options);
         List<String> requested = TensorFlowBackend.OUTPUTS.get(options);
-        List<String> outputNames = outputNames(file, graphDef, nodes, requested);
-        List<NodeDef> placeholders = placeholders(file, nodes, outputNames);
 
         Graph graph = new Graph();
         try {
             try {
-                graph.importGraphDef(graphDef);
+                graph.importGraphDef(plan.graphDef());
             } catch (IllegalArgumentException e) {
                 throw new ModelLoadException("TensorFlow " + TensorFlow.version() + " cannot import frozen graph " + file + ": " + e.getMessage(), e);
             }
-            BoundSignature signature = bind(file, graph, placeholders, outputNames);
+            BoundSignature signature = bind(file, graph, plan);
             List<TensorSpec> outputs = signature.signature().outputs();
             Map<String, String> details = new LinkedHashMap<>();
             details.put("graph_def", file.toString());
-            details.put("nodes", Integer.toString(graphDef.getNodeCount()));
+            details.put("nodes", Integer.toString(plan.graphDef().getNodeCount()));
             details.put("outputs", String.join(",", outputs.stream().map(TensorSpec::name).toList())
                     + (!requested.isEmpty() ? " (" + TensorFlowBackend.OUTPUTS.key() + ")" : " (the graph's sinks)"));
             Session session = config == null ? new Session(graph) : new Session(graph, config);
@@ -116,6 +108,41 @@ final class FrozenGraphLoader {
         }
     }
 
+    /**
+     * What the file alone decides, in Java, before anything native sees the graph: the parsed graph, the
+     * outputs to fetch and the inputs to feed.
+     *
+     * @param graphDef the parsed graph, with runnable, allowed ops only and no variables
+     * @param outputNames the tensors to fetch ({@code name} or {@code name:index}), each naming a node
+     * @param inputs the placeholders the outputs depend on, in graph order, as specs
+     */
+    record Plan(GraphDef graphDef, List<String> outputNames, List<TensorSpec> inputs) {
+    }
+
+    /**
+     * Parses and checks {@code file} and resolves its inputs and outputs under {@code options}.
+     *
+     * @throws ModelLoadException if the file does not parse or an output named by the option is not in the graph
+     * @throws UnsupportedModelException for unknown ops, ops outside the allowlist, variables, or placeholders
+     *     of an unsupported dtype
+     */
+    static Plan plan(Path file, LoadOptions options) {
+        GraphDef graphDef = read(file);
+        Map<String, NodeDef> nodes = new LinkedHashMap<>();
+        graphDef.getNodeList().forEach(node -> nodes.put(node.getName(), node));
+        refuseUnrunnable(file, graphDef);
+        SavedModelOps.check(file, graphDef, options);
+        List<String> outputNames = outputNames(file, graphDef, nodes, TensorFlowBackend.OUTPUTS.get(options));
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (NodeDef node : placeholders(file, nodes, outputNames)) {
+            TensorSpec spec = TensorSpec.of(node.getName(), dtype(node).orElseThrow(), shape(node));
+            boolean optional = node.getOp().equals("PlaceholderWithDefault")
+                    || (spec.dtype() == DType.BOOL && node.getName().equals(SignatureReader.LEARNING_PHASE));
+            inputs.add(optional ? spec.asOptional() : spec);
+        }
+        return new Plan(graphDef, outputNames, inputs);
+    }
+
     /** The outputs asked for, each checked to name a node, else the graph's sinks. */
     private static List<String> outputNames(Path file, GraphDef graphDef, Map<String, NodeDef> nodes, List<String> requested) {
         List<String> outputNames = requested.isEmpty() ? sinks(graphDef, nodes) : requested;
@@ -133,19 +160,14 @@ final class FrozenGraphLoader {
     }
 
     /** The signature: placeholders as inputs, the named tensors as outputs, bound to the imported graph. */
-    private static BoundSignature bind(Path file, Graph graph, List<NodeDef> placeholders, List<String> outputNames) {
-        List<TensorSpec> inputs = new ArrayList<>();
+    private static BoundSignature bind(Path file, Graph graph, Plan plan) {
         List<Output<?>> feeds = new ArrayList<>();
-        for (NodeDef node : placeholders) {
-            TensorSpec spec = TensorSpec.of(node.getName(), dtype(node).orElseThrow(), shape(node));
-            boolean optional = node.getOp().equals("PlaceholderWithDefault")
-                    || (spec.dtype() == DType.BOOL && node.getName().equals(SignatureReader.LEARNING_PHASE));
-            inputs.add(optional ? spec.asOptional() : spec);
-            feeds.add(graph.outputOrThrow(node.getName()));
+        for (TensorSpec input : plan.inputs()) {
+            feeds.add(graph.outputOrThrow(input.name()));
         }
         List<TensorSpec> outputs = new ArrayList<>();
         Map<String, Output<?>> fetches = new LinkedHashMap<>();
-        for (String name : outputNames) {
+        for (String name : plan.outputNames()) {
             Output<?> tensor = output(file, graph, name);
             String key = name.endsWith(":0") ? name.substring(0, name.length() - 2) : name;
             DType dtype = TensorConversion.dtype(tensor.dataType()).orElseThrow(() -> new UnsupportedModelException("Frozen graph "
@@ -154,12 +176,12 @@ final class FrozenGraphLoader {
             outputs.add(TensorSpec.of(key, dtype, shape(tensor.shape())));
             fetches.put(key, tensor);
         }
-        return new BoundSignature(new Signature("serving_default", inputs, outputs), feeds, fetches);
+        return new BoundSignature(new Signature("serving_default", plan.inputs(), outputs), feeds, fetches);
     }
 
     private static GraphDef read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            GraphDef graph = GraphDef.parseFrom(in);
+        try {
+            GraphDef graph = ProtoFiles.readBinary(file, GraphDef.parser());
             if (graph.getNodeCount() == 0) {
                 throw new ModelLoadException("Frozen graph " + file + " has no nodes: not a TensorFlow GraphDef");
             }
@@ -231,13 +253,22 @@ final class FrozenGraphLoader {
 
     private static Output<?> output(Path file, Graph graph, String name) {
         String node = nodeName(name);
-        int index = node.equals(name) ? 0 : Integer.parseInt(name.substring(node.length() + 1));
+        long index = node.equals(name) ? 0 : outputIndex(name.substring(node.length() + 1));
         GraphOperation operation = graph.operation(node);
         if (operation == null || index >= operation.numOutputs()) {
             throw new ModelLoadException("Frozen graph " + file + " has no tensor '" + name + "'"
                     + (operation == null ? "" : ": node " + node + " (" + operation.type() + ") has " + operation.numOutputs() + " outputs"));
         }
-        return operation.output(index);
+        return operation.output((int) index);
+    }
+
+    /** The digits after the colon of {@code name:index}; past {@code int}, past every node's outputs. */
+    private static long outputIndex(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static Optional<DType> dtype(NodeDef node) {

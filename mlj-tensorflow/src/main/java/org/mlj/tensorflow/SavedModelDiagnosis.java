@@ -3,9 +3,6 @@ package org.mlj.tensorflow;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,15 +127,9 @@ final class SavedModelDiagnosis {
     static SavedModel read(Path directory) throws IOException {
         Path binary = directory.resolve(ModelFormat.SAVED_MODEL_FILE);
         if (Files.isRegularFile(binary)) {
-            try (InputStream in = Files.newInputStream(binary)) {
-                return SavedModel.parseFrom(in);
-            }
+            return ProtoFiles.readBinary(binary, SavedModel.parser());
         }
-        SavedModel.Builder builder = SavedModel.newBuilder();
-        try (Reader in = Files.newBufferedReader(directory.resolve(ModelFormat.SAVED_MODEL_TEXT_FILE), StandardCharsets.UTF_8)) {
-            TextFormat.merge(in, builder);
-        }
-        return builder.build();
+        return ProtoFiles.readText(directory.resolve(ModelFormat.SAVED_MODEL_TEXT_FILE), SavedModel.newBuilder()).build();
     }
 
     private static List<String> unknownOps(MetaGraphDef metaGraph) {

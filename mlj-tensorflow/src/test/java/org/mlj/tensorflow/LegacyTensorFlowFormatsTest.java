@@ -101,6 +101,9 @@ class LegacyTensorFlowFormatsTest {
         LoadOptions badIndex = TF.toBuilder().option(TensorFlowBackend.OUTPUTS.key(), "logits:3").build();
         assertThatThrownBy(() -> Models.load(fixture.model(), badIndex)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no tensor 'logits:3': node logits (Identity) has 1 outputs");
+        LoadOptions hugeIndex = TF.toBuilder().option(TensorFlowBackend.OUTPUTS.key(), "logits:99999999999999999999").build();
+        assertThatThrownBy(() -> Models.load(fixture.model(), hugeIndex)).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("has no tensor 'logits:99999999999999999999': node logits (Identity) has 1 outputs");
     }
 
     @Test
