@@ -6,7 +6,7 @@
 #                                    about 9 minutes
 #   mlj-benchmarks/bench.sh --full   20 s of interleaved blocks per cell, longer JMH iterations, three rounds
 #                                    per table cell (the second in reverse order), the 1,000,000-call soak
-#                                    (about 30 minutes); writes the run into BENCHMARKS.md
+#                                    (about 37 minutes); writes the run into BENCHMARKS.md
 #
 # Steps: mlj/raw per table cell from interleaved raw/mlj blocks (PairedOverhead), TensorFlow Java vs
 # mlj-tensorflow, DL4J vs mlj-dl4j (JMH SampleTime medians), one shared model
