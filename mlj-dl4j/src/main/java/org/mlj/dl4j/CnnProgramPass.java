@@ -41,7 +41,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ops instead of DL4J's graph. Per network-pool member and batch size, every activation array, every view
  * of one, and one reusable {@link OpContext} per op (inputs, outputs and arguments bound once) are made
  * the first time that batch size comes; a call then copies the input in, runs the ops ({@code conv2d},
- * {@code maxpool2d}/{@code avgpool2d}, {@code xw_plus_b}, in-place {@code relu}/{@code softmax}/...)
+ * {@code maxpool2d}/{@code avgpool2d}, {@code matmul} + {@code biasadd}, in-place {@code relu}/{@code softmax}/...)
  * and copies the output out, allocating no native memory.
  *
  * <p>Why: DL4J makes ~55 native buffers per call of a small CNN at batch 1 (a shape-info buffer for
@@ -530,12 +530,17 @@ final class CnnProgramPass implements ForwardPass {
         }
     }
 
-    /** Dense: {@code xw_plus_b} ({@code x · W + b}, W [nIn, nOut]), then the activation in place. */
+    /**
+     * Dense: {@code matmul} ({@code x · W}, W [nIn, nOut]), {@code biasadd} and the activation in place.
+     * Not the fused {@code xw_plus_b}: its oneDNN implementation in libnd4j 1.0.0-M2.1 took ~1 ms per call
+     * at any batch size on an AMD Zen 5 CPU (matmul + biasadd: 12 µs; see BENCHMARKS.md).
+     */
     private record Dense(String name, INDArray weights, INDArray bias, String activation) implements Step {
         @Override
         public INDArray bind(INDArray x, Program program) {
             INDArray out = program.own(Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), weights.size(1)}, 'c'));
-            program.op("xw_plus_b", new INDArray[] {x, weights, bias}, out, new long[0]);
+            program.op("matmul", new INDArray[] {x, weights}, out, new long[0]);
+            program.op("biasadd", new INDArray[] {out, bias}, out, new long[0]);
             program.activation(activation, out);
             return out;
         }
