@@ -34,8 +34,19 @@ record MachineDescription(int processors, String cpuModel, String memory, String
         return String.join(" ", fields[0], fields[1], fields[2]);
     }
 
+    /**
+     * The CPU's model name, family and model, and its widest vector instructions: the same model name
+     * covers CPU generations whose kernels run at very different speeds (e.g. "AMD EPYC" on Zen 5 with
+     * AVX-512), so a run says which one it had.
+     */
     private static String readCpuModel() throws IOException {
-        return procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown");
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        String name = procField(cpuinfo, "model name").orElse("unknown");
+        Optional<String> family = procField(cpuinfo, "cpu family");
+        Optional<String> model = procField(cpuinfo, "model\t");
+        List<String> flags = List.of(procField(cpuinfo, "flags").orElse("").split("\\s+"));
+        String vectors = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "no AVX";
+        return name + " (" + family.map(f -> "family " + f + model.map(m -> " model " + m).orElse("") + ", ").orElse("") + vectors + ")";
     }
 
     private static String readMemory() throws IOException {
