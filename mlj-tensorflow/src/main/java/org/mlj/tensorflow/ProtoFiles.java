@@ -32,7 +32,9 @@ final class ProtoFiles {
         try {
             return parser.parseFrom(bytes);
         } catch (RuntimeException e) {
-            throw new InvalidProtocolBufferException(e.toString());
+            InvalidProtocolBufferException invalid = new InvalidProtocolBufferException(e.toString());
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 
@@ -46,7 +48,10 @@ final class ProtoFiles {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             TextFormat.merge(in, builder);
         } catch (RuntimeException e) {
-            throw new TextFormat.ParseException("not a text-format " + builder.getDescriptorForType().getName() + ": " + e);
+            TextFormat.ParseException invalid = new TextFormat.ParseException("not a text-format "
+                    + builder.getDescriptorForType().getName() + ": " + e);
+            invalid.initCause(e);
+            throw invalid;
         }
         return builder;
     }
